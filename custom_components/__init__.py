@@ -1,0 +1,1 @@
+"""Custom components (makes the folder importable in tests)."""

@@ -1,0 +1,292 @@
+"""Config flow: discover or enter an eISCP device, confirm, reconfigure, options."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlparse
+
+import voluptuous as vol
+
+from homeassistant.components import network
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+
+from .const import (
+    CONF_SOURCES,
+    CONF_VOLUME_LIMIT,
+    DEFAULT_VOLUME_LIMIT,
+    DISCOVERY_TIMEOUT,
+    DOMAIN,
+    VALIDATE_TIMEOUT,
+)
+from .coordinator import OnkyoConfigEntry
+from .eiscp.client import Client
+from .eiscp.const import DEFAULT_PORT
+from .eiscp.discovery import DiscoveredDevice, discover
+from .eiscp.errors import ConnectionClosedError
+from .identify import IdentifyError, Identity, identify, normalize_identifier
+
+_LOGGER = logging.getLogger(__name__)
+
+CONF_DEVICE = "device"
+
+
+def _manual_schema(host: str = "", port: int = DEFAULT_PORT) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=host): TextSelector(),
+            vol.Required(CONF_PORT, default=port): vol.All(
+                vol.Coerce(int), vol.Range(min=1, max=65535)
+            ),
+        }
+    )
+
+
+async def async_identify(host: str, port: int) -> Identity:
+    """Connect to ``host:port``, identify the device, and always close the connection.
+
+    Raises IdentifyError with a config-flow error key.
+    """
+    client = Client(host, port, connect_timeout=VALIDATE_TIMEOUT)
+    try:
+        await client.connect()
+        return await identify(client, timeout=VALIDATE_TIMEOUT)
+    except ConnectionClosedError as err:
+        raise IdentifyError("cannot_connect", str(err)) from err
+    finally:
+        await client.close()
+
+
+def _title(identity: Identity) -> str:
+    info = identity.info
+    brand = {"ONKYO": "Onkyo", "PIONEER": "Pioneer", "INTEGRA": "Integra"}.get(
+        info.brand.upper(), info.brand
+    )
+    return f"{brand} {info.model}".strip() or info.model
+
+
+class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add an Onkyo, Pioneer or Integra device."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing found."""
+        self._found: dict[str, DiscoveredDevice] = {}
+        self._host = ""
+        self._port = DEFAULT_PORT
+        self._identity: Identity | None = None
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: OnkyoConfigEntry) -> OnkyoOptionsFlow:
+        """The options flow."""
+        return OnkyoOptionsFlow()
+
+    # --- user --------------------------------------------------------------------
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer discovery or manual entry."""
+        return self.async_show_menu(step_id="user", menu_options=["discovery", "manual"])
+
+    async def async_step_discovery(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Broadcast ECN and let the user pick a device that is not configured yet."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            device = self._found[user_input[CONF_DEVICE]]
+            result = await self._async_create_from(device.host, device.port, errors)
+            if result is not None:
+                return result
+        else:
+            addresses = [
+                str(address)
+                for address in await network.async_get_ipv4_broadcast_addresses(self.hass)
+            ]
+            configured = self._async_current_ids(include_ignore=False)
+            found = await discover(addresses, port=DEFAULT_PORT, timeout=DISCOVERY_TIMEOUT)
+            self._found = {
+                d.identifier or d.host: d
+                for d in found
+                if normalize_identifier(d.identifier) not in configured
+            }
+            if not self._found:
+                return self.async_show_menu(
+                    step_id="discovery_none", menu_options=["discovery", "manual"]
+                )
+        options = [
+            SelectOptionDict(value=key, label=f"{d.model} ({d.host})")
+            for key, d in self._found.items()
+        ]
+        return self.async_show_form(
+            step_id="discovery",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_DEVICE): SelectSelector(
+                        SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
+                    )
+                }
+            ),
+            errors=errors,
+        )
+
+    async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Let the user type a host and port."""
+        errors: dict[str, str] = {}
+        host, port = "", DEFAULT_PORT
+        if user_input is not None:
+            host, port = user_input[CONF_HOST].strip(), user_input[CONF_PORT]
+            result = await self._async_create_from(host, port, errors)
+            if result is not None:
+                return result
+        return self.async_show_form(
+            step_id="manual", data_schema=_manual_schema(host, port), errors=errors
+        )
+
+    async def _async_create_from(
+        self, host: str, port: int, errors: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        """Identify ``host:port`` and create its entry; on failure fill ``errors``."""
+        identity = await self._async_try_identify(host, port, errors)
+        if identity is None:
+            return None
+        await self.async_set_unique_id(identity.identifier or f"{identity.info.model}-{host}")
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        return self.async_create_entry(
+            title=_title(identity), data={CONF_HOST: host, CONF_PORT: port}
+        )
+
+    async def _async_try_identify(
+        self, host: str, port: int, errors: dict[str, str]
+    ) -> Identity | None:
+        try:
+            return await async_identify(host, port)
+        except IdentifyError as err:
+            _LOGGER.debug("Could not identify %s:%s: %s", host, port, err)
+            errors["base"] = err.reason
+        except Exception:
+            _LOGGER.exception("Unexpected error identifying %s:%s", host, port)
+            errors["base"] = "unknown"
+        return None
+
+    # --- discovery by Home Assistant ------------------------------------------------
+
+    async def async_step_ssdp(self, discovery_info: SsdpServiceInfo) -> ConfigFlowResult:
+        """A media renderer from a known manufacturer answered SSDP."""
+        host = urlparse(discovery_info.ssdp_location or "").hostname
+        if not host:
+            return self.async_abort(reason="cannot_connect")
+        return await self._async_discovered(host, DEFAULT_PORT)
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A device with Onkyo's MAC prefix joined the network."""
+        await self.async_set_unique_id(normalize_identifier(discovery_info.macaddress))
+        self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.ip})
+        return await self._async_discovered(discovery_info.ip, DEFAULT_PORT)
+
+    async def _async_discovered(self, host: str, port: int) -> ConfigFlowResult:
+        try:
+            identity = await async_identify(host, port)
+        except IdentifyError as err:
+            return self.async_abort(reason=err.reason)
+        await self.async_set_unique_id(identity.identifier or f"{identity.info.model}-{host}")
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        self._host, self._port, self._identity = host, port, identity
+        self.context["title_placeholders"] = {"name": _title(identity)}
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask the user to confirm a discovered device."""
+        assert self._identity is not None
+        if user_input is not None:
+            return self.async_create_entry(
+                title=_title(self._identity), data={CONF_HOST: self._host, CONF_PORT: self._port}
+            )
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            description_placeholders={"name": _title(self._identity), "host": self._host},
+        )
+
+    # --- reconfigure ---------------------------------------------------------------
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the host or port of a configured device."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        host, port = entry.data[CONF_HOST], entry.data[CONF_PORT]
+        if user_input is not None:
+            host, port = user_input[CONF_HOST].strip(), user_input[CONF_PORT]
+            identity = await self._async_try_identify(host, port, errors)
+            if identity is not None:
+                await self.async_set_unique_id(
+                    identity.identifier or f"{identity.info.model}-{host}"
+                )
+                self._abort_if_unique_id_mismatch(reason="different_device")
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_HOST: host, CONF_PORT: port}
+                )
+        return self.async_show_form(
+            step_id="reconfigure", data_schema=_manual_schema(host, port), errors=errors
+        )
+
+
+class OnkyoOptionsFlow(OptionsFlowWithReload):
+    """Volume limit and which inputs to show."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the options form."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        entry: OnkyoConfigEntry = self.config_entry
+        options = entry.options
+        schema: dict[vol.Marker, Any] = {
+            vol.Required(
+                CONF_VOLUME_LIMIT, default=options.get(CONF_VOLUME_LIMIT, DEFAULT_VOLUME_LIMIT)
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=100, step=1, unit_of_measurement="%", mode=NumberSelectorMode.SLIDER
+                )
+            ),
+        }
+        selectors = entry.runtime_data.info.selectors if hasattr(entry, "runtime_data") else ()
+        if selectors:
+            all_ids = [s.id for s in selectors if s.enabled]
+            schema[vol.Required(CONF_SOURCES, default=options.get(CONF_SOURCES, all_ids))] = (
+                SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=s.id, label=s.name)
+                            for s in selectors
+                            if s.enabled
+                        ],
+                        multiple=True,
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                )
+            )
+        return self.async_show_form(step_id="init", data_schema=vol.Schema(schema))

@@ -1,0 +1,22 @@
+"""Constants of the Onkyo, Pioneer & Integra (eISCP) integration."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "onkyo_eiscp"
+
+CONF_VOLUME_LIMIT: Final = "volume_limit"
+CONF_SOURCES: Final = "sources"
+DEFAULT_VOLUME_LIMIT: Final = 100
+
+# Seconds the config flow gives a device to connect and identify itself.
+VALIDATE_TIMEOUT: Final = 5.0
+# Seconds setup waits for the receiver-information reply before retrying later.
+SETUP_TIMEOUT: Final = 10.0
+# Seconds discovery listens for ECN replies.
+DISCOVERY_TIMEOUT: Final = 2.0
+# The connection's keepalive: after this many quiet seconds ask the device something;
+# no answer within the timeout means the device is gone although the socket is open.
+KEEPALIVE_IDLE: Final = 30.0
+KEEPALIVE_TIMEOUT: Final = 5.0

@@ -1,0 +1,369 @@
+"""The coordinator: owns the connection to one device and the device's state.
+
+Data flows one way: socket -> library decoder -> typed message -> ``DeviceState`` ->
+entities. Commands flow back through :meth:`OnkyoCoordinator.async_send`, the only write
+path. Updates are pushed, never polled; a burst of messages that arrive together ends in
+one notification per interested entity (flushed on the next event-loop turn, so no timer
+delays the hot path).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+import logging
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_SOURCES, CONF_VOLUME_LIMIT, DEFAULT_VOLUME_LIMIT, DOMAIN
+from .eiscp import messages as msg
+from .eiscp.client import Client
+from .eiscp.const import MUTE, POWER, SOURCE, VOLUME, Zone
+from .eiscp.errors import ConnectionClosedError
+from .eiscp.nri import DeviceInfo as ReceiverInfo
+from .eiscp.volume import VolumeScale
+from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState
+
+if TYPE_CHECKING:
+    from .eiscp.messages import Message
+
+_LOGGER = logging.getLogger(__name__)
+
+type OnkyoConfigEntry = ConfigEntry[OnkyoCoordinator]
+
+# Selectors whose playback the network/USB player reports (NST, NTI, ...).
+NET_SELECTORS = frozenset({"27", "28", "29", "2A", "2B", "2C", "2D", "2E"})
+
+# Messages worth asking for when the player starts playing (the seed's field experience:
+# a device that is already playing when we connect sends none of them by itself).
+_PLAYBACK_QUERIES = ("NAT", "NAL", "NTI", "NFI", "NTR", "NTM", "NMS")
+
+# How long shuffle/repeat changes wait for the device to confirm each step.
+_NST_STEP_TIMEOUT = 2.0
+
+
+class OnkyoCoordinator:
+    """Owns the client and the state of one device."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: OnkyoConfigEntry,
+        client: Client,
+        info: ReceiverInfo,
+        identifier: str,
+    ) -> None:
+        """Keep what setup found; :meth:`async_start` wires the client up."""
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.info = info
+        self.identifier = identifier
+        self.state = DeviceState()
+        self._listeners: dict[str, set[Callable[[], None]]] = {}
+        self._pending: set[str] = set()
+        self._flush_handle: asyncio.Handle | None = None
+        self._nst_waiters: list[asyncio.Future[None]] = []
+        self._unsubscribers: list[Callable[[], None]] = []
+        self._background: set[asyncio.Task[None]] = set()
+        self.connected = client.connected
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    async def async_start(self) -> None:
+        """Listen to the client and ask the device for its state."""
+        self._unsubscribers.append(self.client.add_message_listener(self._on_message))
+        self._unsubscribers.append(self.client.add_connection_listener(self._on_connection))
+        self._query(self._connect_queries())
+
+    async def async_shutdown(self) -> None:
+        """Stop listening and close the connection."""
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
+        self._unsubscribers.clear()
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        for waiter in self._nst_waiters:
+            waiter.cancel()
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        await self.client.close()
+
+    # --- identity ----------------------------------------------------------------
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """The Home Assistant device of this receiver."""
+        info = self.info
+        connections = (
+            {(CONNECTION_NETWORK_MAC, _format_mac(self.identifier))}
+            if _is_mac(self.identifier)
+            else set()
+        )
+        return DeviceInfo(
+            identifiers={(DOMAIN, self.identifier)},
+            connections=connections,
+            manufacturer=_brand(info.brand),
+            model=info.model or None,
+            name=info.friendly_name or f"{_brand(info.brand)} {info.model}".strip(),
+            sw_version=info.firmware or None,
+            configuration_url=f"http://{_url_host(self.entry.data[CONF_HOST])}/",
+        )
+
+    @property
+    def zones(self) -> list[Zone]:
+        """The zones the device has enabled (main always)."""
+        return [z.zone for z in self.info.enabled_zones]
+
+    def volume_scale(self, zone: Zone) -> VolumeScale:
+        """The zone's volume scale, from NRI (none on devices flagged NoVolume)."""
+        if self.info.flag("NoVolume") and zone is Zone.MAIN:
+            return VolumeScale(max_raw=0)
+        return VolumeScale.from_zone(self.info.zone(zone))
+
+    @property
+    def volume_limit(self) -> float:
+        """Fraction of the device's range that 100 % in Home Assistant maps to."""
+        return float(self.entry.options.get(CONF_VOLUME_LIMIT, DEFAULT_VOLUME_LIMIT)) / 100
+
+    def sources(self, zone: Zone) -> dict[str, str]:
+        """Selectable inputs of ``zone`` (selector id -> name), as the options filter them."""
+        chosen = self.entry.options.get(CONF_SOURCES)
+        return {
+            s.id: s.name
+            for s in self.info.selectors
+            if s.enabled and s.in_zone(zone) and (not chosen or s.id in chosen)
+        }
+
+    @property
+    def has_net(self) -> bool:
+        """Whether the device has a network/USB player."""
+        return bool(self.info.net_services) or any(
+            s.id in NET_SELECTORS for s in self.info.selectors
+        )
+
+    def zone_plays_net(self, zone: Zone) -> bool:
+        """Whether the zone's current input is one the network player reports on."""
+        if not self.info.selectors:
+            return self.has_net
+        return self.state.zones[zone].source in NET_SELECTORS
+
+    # --- listeners ---------------------------------------------------------------
+
+    @callback
+    def async_add_listener(
+        self, update_callback: Callable[[], None], topics: Iterable[str]
+    ) -> CALLBACK_TYPE:
+        """Call ``update_callback`` after a burst that changed any of ``topics``."""
+        topics = set(topics)
+        for topic in topics:
+            self._listeners.setdefault(topic, set()).add(update_callback)
+
+        @callback
+        def remove() -> None:
+            for topic in topics:
+                self._listeners[topic].discard(update_callback)
+
+        return remove
+
+    @callback
+    def _on_message(self, message: Message) -> None:
+        changed = self.state.apply(message, dt_util.utcnow())
+        if isinstance(message, msg.PlayStatus):
+            self._on_play_status(message)
+        elif isinstance(message, msg.Power) and message.on and changed:
+            self._query(self._zone_queries(message.zone))
+        if changed:
+            self._pending |= changed
+            if self._flush_handle is None:
+                self._flush_handle = self.hass.loop.call_soon(self._flush)
+
+    @callback
+    def _flush(self) -> None:
+        self._flush_handle = None
+        topics, self._pending = self._pending, set()
+        callbacks: set[Callable[[], None]] = set()
+        for topic in topics:
+            callbacks |= self._listeners.get(topic, set())
+        for update in callbacks:
+            update()
+
+    @callback
+    def _notify_all(self) -> None:
+        self._pending |= set(self._listeners)
+        self._flush()
+
+    @callback
+    def _on_connection(self, connected: bool) -> None:
+        self.connected = connected
+        if connected:
+            _LOGGER.info("Connection to %s restored", self.client.host)
+            self._query(self._connect_queries())
+        else:
+            _LOGGER.warning("Connection to %s lost; reconnecting", self.client.host)
+        self._notify_all()
+
+    @callback
+    def _on_play_status(self, status: msg.PlayStatus) -> None:
+        for waiter in self._nst_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._nst_waiters.clear()
+        if status.play is msg.PlayState.PLAYING and not self._was_playing:
+            self._query(_PLAYBACK_QUERIES)
+        self._was_playing = status.play is msg.PlayState.PLAYING
+
+    _was_playing = False
+
+    # --- queries -----------------------------------------------------------------
+
+    def _connect_queries(self) -> list[str]:
+        """What to ask on (re)connect: each zone's power, then the rest of the state."""
+        codes = [POWER[zone] for zone in self.zones]
+        codes += self._zone_query_codes(Zone.MAIN)
+        if self.has_net:
+            codes += ["NJA", "NST"]
+        if self.info.functions.get("NetUpdate", "1") != "0":
+            codes.append("UPD")
+        return codes
+
+    def _zone_queries(self, zone: Zone) -> list[str]:
+        return self._zone_query_codes(zone)
+
+    def _zone_query_codes(self, zone: Zone) -> list[str]:
+        """The state of one zone, asking only what NRI says the device has."""
+        codes: list[str] = []
+        if self.info.selectors or zone is Zone.MAIN:
+            codes.append(SOURCE[zone])
+        if self.volume_scale(zone).has_volume:
+            codes += [VOLUME[zone], MUTE[zone]]
+        if zone is Zone.MAIN:
+            codes += self.main_extra_queries()
+        return codes
+
+    def main_extra_queries(self) -> list[str]:
+        """Main-zone extras NRI says exist (needless queries upset some receivers)."""
+        info = self.info
+        codes: list[str] = []
+        if info.listening_mode_buttons:
+            codes.append("LMD")
+        if (("Bass", Zone.MAIN) in info.ranges) or (("Treble", Zone.MAIN) in info.ranges):
+            codes.append("TFR")
+        if info.flag("Dimmer"):
+            codes.append("DIM")
+        if not info.flag("NoAudioInfo") and info.selectors and not info.flag("NoVolume"):
+            codes.append("IFA")
+        if not info.flag("NoVideoInfo") and info.selectors and not info.flag("NoVolume"):
+            codes.append("IFV")
+        return codes
+
+    def _query(self, codes: Iterable[str]) -> None:
+        """Ask for ``codes`` in the background; replies arrive as pushes."""
+        if not self.client.connected:
+            return
+        task = self.entry.async_create_background_task(
+            self.hass, self._send_queries(list(dict.fromkeys(codes))), "onkyo_eiscp queries"
+        )
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _send_queries(self, codes: list[str]) -> None:
+        try:
+            for code in codes:
+                await self.client.send(msg.query(code))
+        except ConnectionClosedError:
+            _LOGGER.debug("Connection closed while querying %s", codes)
+
+    # --- commands ----------------------------------------------------------------
+
+    async def async_send(self, message: str) -> None:
+        """Send one command to the device: the integration's only write path."""
+        try:
+            await self.client.send(message)
+        except ConnectionClosedError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="not_connected",
+                translation_placeholders={"host": self.client.host},
+            ) from err
+
+    async def async_request(self, message: str, reply_code: str, timeout: float) -> Message:
+        """Send a command and wait for the reply with ``reply_code``."""
+        try:
+            return await self.client.request(message, reply_code, timeout=timeout)
+        except ConnectionClosedError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="not_connected",
+                translation_placeholders={"host": self.client.host},
+            ) from err
+
+    async def async_cycle_until(
+        self, zone: Zone, command: msg.NetCommand, reached: Callable[[], bool]
+    ) -> None:
+        """Send ``command`` (REPEAT/RANDOM cycle the device's modes) until ``reached()``.
+
+        Each step waits for the device's NST reply; gives up after a full cycle.
+        """
+        for _ in range(4):
+            if reached():
+                return
+            waiter: asyncio.Future[None] = self.hass.loop.create_future()
+            self._nst_waiters.append(waiter)
+            await self.async_send(msg.net_control(zone, command))
+            try:
+                async with asyncio.timeout(_NST_STEP_TIMEOUT):
+                    await waiter
+            except TimeoutError:
+                break
+        if not reached():
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="mode_not_reached",
+                translation_placeholders={"command": command.value},
+            )
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Connection figures for diagnostics."""
+        stats = self.client.stats
+        return {
+            "connected": self.connected,
+            "host": self.entry.data[CONF_HOST],
+            "port": self.entry.data[CONF_PORT],
+            "stats": {
+                "connects": stats.connects,
+                "drops": stats.drops,
+                "messages_in": stats.messages_in,
+                "messages_out": stats.messages_out,
+                "bytes_in": stats.bytes_in,
+                "last_error": stats.last_error,
+            },
+        }
+
+
+def _brand(brand: str) -> str:
+    """A display form of NRI's brand ("ONKYO" -> "Onkyo")."""
+    return {"ONKYO": "Onkyo", "PIONEER": "Pioneer", "INTEGRA": "Integra"}.get(brand.upper(), brand)
+
+
+def _is_mac(identifier: str) -> bool:
+    return len(identifier) == 12 and all(c in "0123456789ABCDEF" for c in identifier)
+
+
+def _format_mac(identifier: str) -> str:
+    return ":".join(identifier[i : i + 2] for i in range(0, 12, 2)).lower()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+__all__ = ["TOPIC_DEVICE", "TOPIC_NET", "OnkyoConfigEntry", "OnkyoCoordinator"]

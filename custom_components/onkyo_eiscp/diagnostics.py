@@ -1,0 +1,46 @@
+"""Diagnostics: NRI, state and connection figures, with identifying data redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from .coordinator import OnkyoConfigEntry
+
+TO_REDACT = {CONF_HOST, "host", "mac", "serial", "identifier", "unique_id", "model_icon_url"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: OnkyoConfigEntry
+) -> dict[str, Any]:
+    """Diagnostics of a config entry."""
+    coordinator = entry.runtime_data
+    info = asdict(coordinator.info)
+    info["ranges"] = {f"{name} ({zone})": r for (name, zone), r in info["ranges"].items()}
+    return async_redact_data(
+        {
+            "entry": {
+                "title": entry.title,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+                "unique_id": entry.unique_id,
+            },
+            "identifier": coordinator.identifier,
+            "receiver_info": info,
+            "state": asdict(coordinator.state),
+            "connection": coordinator.diagnostics(),
+        },
+        TO_REDACT,
+    )
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, device: DeviceEntry
+) -> dict[str, Any]:
+    """Diagnostics of the receiver's device (the same data: one device per entry)."""
+    return await async_get_config_entry_diagnostics(hass, entry)

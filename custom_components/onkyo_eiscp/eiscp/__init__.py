@@ -1,0 +1,43 @@
+"""An asyncio eISCP library (Onkyo, Integra, Pioneer): stdlib only, no Home Assistant.
+
+Framing (:mod:`.frame`), typed messages (:mod:`.messages`), receiver information
+(:mod:`.nri`), volume scales (:mod:`.volume`), the connection (:mod:`.client`) and
+discovery (:mod:`.discovery`).
+"""
+
+from .client import Client, ConnectionStats
+from .const import DEFAULT_PORT, Zone
+from .discovery import DiscoveredDevice, discover, interview
+from .errors import (
+    ConnectionClosedError,
+    EiscpError,
+    FrameError,
+    NRIError,
+    QueryTimeoutError,
+)
+from .frame import FrameDecoder, encode
+from .messages import Message, parse
+from .nri import DeviceInfo, parse_nri
+from .volume import VolumeScale
+
+__all__ = [
+    "DEFAULT_PORT",
+    "Client",
+    "ConnectionClosedError",
+    "ConnectionStats",
+    "DeviceInfo",
+    "DiscoveredDevice",
+    "EiscpError",
+    "FrameDecoder",
+    "FrameError",
+    "Message",
+    "NRIError",
+    "QueryTimeoutError",
+    "VolumeScale",
+    "Zone",
+    "discover",
+    "encode",
+    "interview",
+    "parse",
+    "parse_nri",
+]

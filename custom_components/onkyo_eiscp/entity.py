@@ -1,0 +1,41 @@
+"""The base entity: one device per receiver, availability from the connection."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.entity import Entity
+
+from .coordinator import OnkyoCoordinator
+from .eiscp.const import Zone
+
+
+class OnkyoEntity(Entity):
+    """An entity of one zone of a device, updated by the coordinator's pushes."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(
+        self, coordinator: OnkyoCoordinator, zone: Zone, key: str | None, topics: set[str]
+    ) -> None:
+        """Name the entity after its zone and key; listen to ``topics``."""
+        self.coordinator = coordinator
+        self.zone = zone
+        self._topics = topics
+        suffix = f"_{key}" if key else ""
+        self._attr_unique_id = f"{coordinator.identifier}_{zone.value}{suffix}"
+        self._attr_device_info = coordinator.device_info
+
+    @property
+    def available(self) -> bool:
+        """Available while the connection is up."""
+        return self.coordinator.connected
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the coordinator."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_listener(self._handle_coordinator_update, self._topics)
+        )
+
+    def _handle_coordinator_update(self) -> None:
+        self.async_write_ha_state()

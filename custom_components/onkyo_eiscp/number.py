@@ -1,0 +1,129 @@
+"""Numbers: bass and treble per zone, centre and subwoofer level, ranges from NRI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.number import NumberEntity, NumberEntityDescription
+from homeassistant.const import EntityCategory, UnitOfSoundPressure
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import DOMAIN
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .eiscp import messages as msg
+from .eiscp.const import TONE, Zone
+from .eiscp.nri import ControlRange
+from .entity import OnkyoEntity
+from .state import TOPIC_DEVICE
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnkyoNumberEntityDescription(NumberEntityDescription):
+    """How one level reads and sets the device."""
+
+    control: str  # NRI control id holding the range
+    value_fn: Callable[[OnkyoCoordinator, Zone], float | None]
+    command_fn: Callable[[Zone, float, ControlRange], str]
+    zones: tuple[Zone, ...] = (Zone.MAIN,)
+
+
+NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
+    OnkyoNumberEntityDescription(
+        key="bass",
+        translation_key="bass",
+        control="Bass",
+        zones=tuple(TONE),
+        value_fn=lambda c, zone: c.state.zones[zone].bass,
+        command_fn=lambda zone, db, _: msg.tone_bass(zone, int(db)),
+    ),
+    OnkyoNumberEntityDescription(
+        key="treble",
+        translation_key="treble",
+        control="Treble",
+        zones=tuple(TONE),
+        value_fn=lambda c, zone: c.state.zones[zone].treble,
+        command_fn=lambda zone, db, _: msg.tone_treble(zone, int(db)),
+    ),
+    OnkyoNumberEntityDescription(
+        key="center_level",
+        translation_key="center_level",
+        control="Center Level",
+        value_fn=lambda c, _: c.state.center_level,
+        command_fn=lambda _, db, r: msg.center_level(db, half_steps=r.step < 1),
+    ),
+    OnkyoNumberEntityDescription(
+        key="subwoofer_level",
+        translation_key="subwoofer_level",
+        control="Subwoofer Level",
+        value_fn=lambda c, _: c.state.subwoofer_level,
+        command_fn=lambda _, db, r: msg.subwoofer_level(db, half_steps=r.step < 1),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OnkyoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the levels NRI gives a range for."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        OnkyoNumber(coordinator, zone, description, coordinator.info.ranges[key])
+        for description in NUMBERS
+        for zone in description.zones
+        if zone in coordinator.zones
+        and (key := (description.control, zone)) in coordinator.info.ranges
+    )
+
+
+class OnkyoNumber(OnkyoEntity, NumberEntity):
+    """A level in dB."""
+
+    entity_description: OnkyoNumberEntityDescription
+    _attr_entity_category = EntityCategory.CONFIG
+    _attr_native_unit_of_measurement = UnitOfSoundPressure.DECIBEL
+
+    def __init__(
+        self,
+        coordinator: OnkyoCoordinator,
+        zone: Zone,
+        description: OnkyoNumberEntityDescription,
+        control: ControlRange,
+    ) -> None:
+        """Set up the level for ``zone`` with the device's range."""
+        super().__init__(coordinator, zone, description.key, {zone.value, TOPIC_DEVICE})
+        self.entity_description = description
+        if zone is not Zone.MAIN:
+            self._attr_translation_key = f"{description.translation_key}_{zone.value}"
+        self._range = control
+        self._attr_native_min_value = control.min
+        self._attr_native_max_value = control.max
+        self._attr_native_step = control.step or 1
+
+    @property
+    def native_value(self) -> float | None:
+        """The level the device reports."""
+        return self.entity_description.value_fn(self.coordinator, self.zone)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Send the level, if it is a step within the device's range."""
+        r = self._range
+        steps = (value - r.min) / (r.step or 1)
+        if not r.min <= value <= r.max or abs(steps - round(steps)) > 1e-6:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_level",
+                translation_placeholders={
+                    "value": str(value),
+                    "min": str(r.min),
+                    "max": str(r.max),
+                    "step": str(r.step),
+                },
+            )
+        await self.coordinator.async_send(self.entity_description.command_fn(self.zone, value, r))

@@ -1,0 +1,154 @@
+"""Selects: input per zone, listening mode, HDMI output, display dimmer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import DOMAIN
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .eiscp import messages as msg
+from .eiscp.codes import LISTENING_MODE_NAMES, listening_modes_for
+from .eiscp.const import Zone
+from .entity import OnkyoEntity
+from .state import TOPIC_DEVICE
+
+PARALLEL_UPDATES = 0
+
+# Option keys (translated in strings.json) of the fixed-choice selects, by device code.
+DIMMER_OPTIONS = {
+    "00": "bright",
+    "01": "dim",
+    "02": "dark",
+    "03": "shut_off",
+    "08": "bright_led_off",
+}
+HDMI_OUTPUT_OPTIONS = {
+    "00": "no",
+    "01": "main",
+    "02": "sub",
+    "03": "both",
+    "04": "both_main",
+    "05": "both_sub",
+}
+
+
+def listening_mode_key(code: str) -> str:
+    """The option key of a listening mode: its name in snake case ("All Ch Stereo" -> ...)."""
+    name = LISTENING_MODE_NAMES.get(code, code)
+    key = "".join(c if c.isalnum() else "_" for c in name.lower())
+    return "_".join(part for part in key.split("_") if part)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnkyoSelectEntityDescription(SelectEntityDescription):
+    """How one select reads and sets the device."""
+
+    exists_fn: Callable[[OnkyoCoordinator, Zone], bool]
+    options_fn: Callable[[OnkyoCoordinator, Zone], dict[str, str]]  # device code -> option
+    value_fn: Callable[[OnkyoCoordinator, Zone], str | None]  # current device code
+    command_fn: Callable[[Zone, str], str]
+    zones: tuple[Zone, ...] = (Zone.MAIN,)
+
+
+def _has_hdmi_sub(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
+    return coordinator.info.flag("HDMIOUT Sub")
+
+
+SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
+    OnkyoSelectEntityDescription(
+        key="input_source",
+        translation_key="input_source",
+        zones=(Zone.MAIN, Zone.ZONE2, Zone.ZONE3, Zone.ZONE4),
+        exists_fn=lambda c, zone: bool(c.sources(zone)),
+        options_fn=lambda c, zone: c.sources(zone),
+        value_fn=lambda c, zone: c.state.zones[zone].source,
+        command_fn=msg.source,
+    ),
+    OnkyoSelectEntityDescription(
+        key="listening_mode",
+        translation_key="listening_mode",
+        exists_fn=lambda c, _: bool(c.info.listening_mode_buttons),
+        options_fn=lambda c, _: {
+            code: listening_mode_key(code) for code in listening_modes_for(c.info.model)
+        },
+        value_fn=lambda c, _: c.state.listening_mode,
+        command_fn=lambda _, code: msg.listening_mode(code),
+    ),
+    OnkyoSelectEntityDescription(
+        key="hdmi_output",
+        translation_key="hdmi_output",
+        entity_category=EntityCategory.CONFIG,
+        exists_fn=_has_hdmi_sub,
+        options_fn=lambda c, _: HDMI_OUTPUT_OPTIONS,
+        value_fn=lambda c, _: c.state.hdmi_output,
+        command_fn=lambda _, code: msg.hdmi_output(code),
+    ),
+    OnkyoSelectEntityDescription(
+        key="dimmer",
+        translation_key="dimmer",
+        entity_category=EntityCategory.CONFIG,
+        exists_fn=lambda c, _: c.info.flag("Dimmer"),
+        options_fn=lambda c, _: DIMMER_OPTIONS,
+        value_fn=lambda c, _: c.state.dimmer,
+        command_fn=lambda _, code: msg.dimmer(code),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OnkyoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the selects the device has."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        OnkyoSelect(coordinator, zone, description)
+        for description in SELECTS
+        for zone in description.zones
+        if zone in coordinator.zones and description.exists_fn(coordinator, zone)
+    )
+
+
+class OnkyoSelect(OnkyoEntity, SelectEntity):
+    """A choice the device offers."""
+
+    entity_description: OnkyoSelectEntityDescription
+
+    def __init__(
+        self,
+        coordinator: OnkyoCoordinator,
+        zone: Zone,
+        description: OnkyoSelectEntityDescription,
+    ) -> None:
+        """Set up the select for ``zone``."""
+        super().__init__(coordinator, zone, description.key, {zone.value, TOPIC_DEVICE})
+        self.entity_description = description
+        if zone is not Zone.MAIN:
+            self._attr_translation_key = f"{description.translation_key}_{zone.value}"
+        self._codes = description.options_fn(coordinator, zone)
+        self._attr_options = list(dict.fromkeys(self._codes.values()))
+
+    @property
+    def current_option(self) -> str | None:
+        """The option the device reports."""
+        code = self.entity_description.value_fn(self.coordinator, self.zone)
+        return None if code is None else self._codes.get(code)
+
+    async def async_select_option(self, option: str) -> None:
+        """Send the option's code."""
+        code = next((c for c, o in self._codes.items() if o == option), None)
+        if code is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_option",
+                translation_placeholders={"option": option},
+            )
+        await self.coordinator.async_send(self.entity_description.command_fn(self.zone, code))

@@ -1,0 +1,170 @@
+"""Sensors: audio/video signal information, the NET service playing, the file format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .eiscp.const import Zone
+from .eiscp.messages import AudioInfo, VideoInfo
+from .entity import OnkyoEntity
+from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnkyoSensorEntityDescription(SensorEntityDescription):
+    """How one sensor reads the device state."""
+
+    exists_fn: Callable[[OnkyoCoordinator], bool]
+    value_fn: Callable[[DeviceState], str | None]
+    attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
+    topic: str = TOPIC_DEVICE
+
+
+def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
+    info = state.audio_info
+    if info is None:
+        return None
+    return {
+        "input_port": info.input_port,
+        "input_format": info.input_format,
+        "sample_rate": info.sample_rate,
+        "input_channels": info.input_channels,
+        "listening_mode": info.listening_mode,
+        "output_channels": info.output_channels,
+    }
+
+
+def _video_attributes(state: DeviceState) -> dict[str, Any] | None:
+    info = state.video_info
+    if info is None:
+        return None
+    return {
+        "input_port": info.input_port,
+        "input_resolution": info.input_resolution,
+        "input_color_schema": info.input_color_schema,
+        "input_color_depth": info.input_color_depth,
+        "output_port": info.output_port,
+        "output_resolution": info.output_resolution,
+        "output_color_schema": info.output_color_schema,
+        "output_color_depth": info.output_color_depth,
+        "picture_mode": info.picture_mode,
+    }
+
+
+def _audio(field: Callable[[AudioInfo], str]) -> Callable[[DeviceState], str | None]:
+    return lambda s: (field(s.audio_info) or None) if s.audio_info else None
+
+
+def _video(field: Callable[[VideoInfo], str]) -> Callable[[DeviceState], str | None]:
+    return lambda s: (field(s.video_info) or None) if s.video_info else None
+
+
+def _has_audio_info(c: OnkyoCoordinator) -> bool:
+    return "IFA" in c.main_extra_queries()
+
+
+def _has_video_info(c: OnkyoCoordinator) -> bool:
+    return "IFV" in c.main_extra_queries()
+
+
+SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
+    OnkyoSensorEntityDescription(
+        key="audio_input",
+        translation_key="audio_input",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_has_audio_info,
+        value_fn=_audio(lambda i: i.input_format),
+        attributes_fn=_audio_attributes,
+    ),
+    OnkyoSensorEntityDescription(
+        key="audio_output",
+        translation_key="audio_output",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_has_audio_info,
+        value_fn=_audio(lambda i: i.output_channels),
+        attributes_fn=_audio_attributes,
+    ),
+    OnkyoSensorEntityDescription(
+        key="video_input",
+        translation_key="video_input",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_has_video_info,
+        value_fn=_video(lambda i: i.input_resolution),
+        attributes_fn=_video_attributes,
+    ),
+    OnkyoSensorEntityDescription(
+        key="video_output",
+        translation_key="video_output",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_has_video_info,
+        value_fn=_video(lambda i: i.output_resolution),
+        attributes_fn=_video_attributes,
+    ),
+    OnkyoSensorEntityDescription(
+        key="network_service",
+        translation_key="network_service",
+        topic=TOPIC_NET,
+        exists_fn=lambda c: c.has_net,
+        value_fn=lambda s: s.net.list_title.service_name if s.net.list_title else None,
+    ),
+    OnkyoSensorEntityDescription(
+        key="file_info",
+        translation_key="file_info",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        topic=TOPIC_NET,
+        exists_fn=lambda c: c.has_net,
+        value_fn=lambda s: (
+            "/".join(p for p in (f.format, f.sample_rate, f.bit_depth) if p) or None
+            if (f := s.net.file_info)
+            else None
+        ),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OnkyoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the sensors the device has."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        OnkyoSensor(coordinator, description)
+        for description in SENSORS
+        if description.exists_fn(coordinator)
+    )
+
+
+class OnkyoSensor(OnkyoEntity, SensorEntity):
+    """A reading of the device."""
+
+    entity_description: OnkyoSensorEntityDescription
+
+    def __init__(
+        self, coordinator: OnkyoCoordinator, description: OnkyoSensorEntityDescription
+    ) -> None:
+        """Set up the sensor."""
+        super().__init__(coordinator, Zone.MAIN, description.key, {description.topic})
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> str | None:
+        """The reading."""
+        return self.entity_description.value_fn(self.coordinator.state)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The reading's details."""
+        return self.entity_description.attributes_fn(self.coordinator.state)

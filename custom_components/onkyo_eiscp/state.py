@@ -1,0 +1,250 @@
+"""The device state the coordinator keeps, and how each message changes it.
+
+Pure data and pure functions: no Home Assistant, no I/O, so every transition is easy to
+test. ``DeviceState.apply`` returns the topics a message changed; the coordinator
+notifies only the entities listening to those topics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .eiscp.const import ZONES, Zone
+from .eiscp.messages import (
+    Album,
+    AlbumArt,
+    Artist,
+    ArtPacket,
+    ArtType,
+    AudioInfo,
+    CenterLevel,
+    Dimmer,
+    FileInfo,
+    FirmwareUpdate,
+    HdmiOutput,
+    ListeningMode,
+    ListTitle,
+    MenuStatus,
+    Message,
+    Mute,
+    PlayState,
+    PlayStatus,
+    Power,
+    Preset,
+    RepeatState,
+    ShuffleState,
+    Source,
+    SubwooferLevel,
+    TimeInfo,
+    Title,
+    Tone,
+    TrackInfo,
+    Tuner,
+    UpdateState,
+    VideoInfo,
+    Volume,
+)
+
+# Topics an entity can listen to: one per zone, plus these two.
+TOPIC_NET = "net"
+TOPIC_DEVICE = "device"
+
+# How far (seconds) a reported position may drift from the one predicted from the last
+# anchor before it counts as a change. Devices tick NTM every second: without this,
+# every media player would write its state every second for nothing.
+POSITION_TOLERANCE = 1.5
+
+
+@dataclass(slots=True)
+class ZoneState:
+    """What a zone reports."""
+
+    power: bool | None = None
+    volume: int | None = None
+    muted: bool | None = None
+    source: str | None = None
+    bass: int | None = None
+    treble: int | None = None
+
+
+@dataclass(slots=True)
+class NetState:
+    """What the network/USB player reports."""
+
+    play: PlayState | None = None
+    repeat: RepeatState | None = None
+    shuffle: ShuffleState | None = None
+    title: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    position: int | None = None
+    duration: int | None = None
+    position_updated_at: datetime | None = None
+    track: int | None = None
+    track_count: int | None = None
+    file_info: FileInfo | None = None
+    art_url: str | None = None
+    list_title: ListTitle | None = None
+    menu: MenuStatus | None = None
+
+    @property
+    def playing(self) -> bool:
+        """Whether the player is moving forward through a track."""
+        return self.play in (PlayState.PLAYING, PlayState.FAST_FORWARD)
+
+
+@dataclass(slots=True)
+class DeviceState:
+    """Everything the device has told us, by topic."""
+
+    zones: dict[Zone, ZoneState] = field(default_factory=lambda: {z: ZoneState() for z in ZONES})
+    net: NetState = field(default_factory=NetState)
+    listening_mode: str | None = None
+    hdmi_output: str | None = None
+    dimmer: str | None = None
+    center_level: float | None = None
+    subwoofer_level: float | None = None
+    audio_info: AudioInfo | None = None
+    video_info: VideoInfo | None = None
+    firmware: UpdateState | None = None
+    firmware_progress: int | None = None
+    preset: int | None = None
+    tuner_frequency: str | None = None
+
+    def apply(self, message: Message, now: datetime) -> set[str]:
+        """Apply one message; return the topics whose state changed."""
+        match message:
+            case Power() | Volume() | Mute() | Source() | Tone():
+                return self._apply_zone(message)
+            case (
+                PlayStatus()
+                | Title()
+                | Artist()
+                | Album()
+                | TimeInfo()
+                | TrackInfo()
+                | FileInfo()
+                | AlbumArt()
+                | ListTitle()
+                | MenuStatus()
+            ):
+                return {TOPIC_NET} if self._apply_net(message, now) else set()
+            case _:
+                return {TOPIC_DEVICE} if self._apply_device(message) else set()
+
+    def _apply_zone(self, message: Power | Volume | Mute | Source | Tone) -> set[str]:
+        zone = self.zones[message.zone]
+        before = (zone.power, zone.volume, zone.muted, zone.source, zone.bass, zone.treble)
+        match message:
+            case Power(on=on):
+                zone.power = on
+            case Volume(level=level):
+                zone.volume = level
+            case Mute(muted=muted):
+                zone.muted = muted
+            case Source(selector=selector):
+                zone.source = selector
+            case Tone(bass=bass, treble=treble):
+                zone.bass = zone.bass if bass is None else bass
+                zone.treble = zone.treble if treble is None else treble
+        after = (zone.power, zone.volume, zone.muted, zone.source, zone.bass, zone.treble)
+        return {message.zone.value} if after != before else set()
+
+    def _apply_net(self, message: Message, now: datetime) -> bool:  # noqa: PLR0912 - one branch per message type
+        net = self.net
+        match message:
+            case PlayStatus(play=play, repeat=repeat, shuffle=shuffle):
+                was_playing = net.playing
+                changed = (net.play, net.repeat, net.shuffle) != (play, repeat, shuffle)
+                net.play, net.repeat, net.shuffle = play, repeat, shuffle
+                if was_playing != net.playing and net.position is not None:
+                    # Re-anchor: the position stops (or starts) advancing here.
+                    net.position = self.predicted_position(now)
+                    net.position_updated_at = now
+                return changed
+            case Title(text=text):
+                return _set(net, "title", text or None)
+            case Artist(text=text):
+                return _set(net, "artist", text or None)
+            case Album(text=text):
+                return _set(net, "album", text or None)
+            case TimeInfo(elapsed=elapsed, total=total):
+                return self._apply_time(elapsed, total, now)
+            case TrackInfo(current=current, total=total):
+                changed = (net.track, net.track_count) != (current, total)
+                net.track, net.track_count = current, total
+                return changed
+            case FileInfo():
+                return _set(net, "file_info", message)
+            case AlbumArt(image_type=image_type, packet=packet):
+                if image_type is ArtType.URL:
+                    return _set(net, "art_url", message.url)
+                if image_type is ArtType.NONE:
+                    return _set(net, "art_url", None)
+                # Streamed BMP/JPEG packets are not shown; keep what we have.
+                return packet is ArtPacket.START and _set(net, "art_url", None)
+            case ListTitle():
+                return _set(net, "list_title", message)
+            case MenuStatus():
+                return _set(net, "menu", message)
+        return False  # pragma: no cover - apply() only routes the types above here
+
+    def _apply_time(self, elapsed: int | None, total: int | None, now: datetime) -> bool:
+        net = self.net
+        duration_changed = net.duration != total
+        net.duration = total
+        if elapsed is None:
+            changed = net.position is not None
+            net.position = None
+            net.position_updated_at = None
+            return changed or duration_changed
+        predicted = self.predicted_position(now)
+        if predicted is not None and abs(predicted - elapsed) <= POSITION_TOLERANCE:
+            return duration_changed
+        net.position = elapsed
+        net.position_updated_at = now
+        return True
+
+    def predicted_position(self, now: datetime) -> int | None:
+        """Where the position should be now, from the last anchor and the play state."""
+        net = self.net
+        if net.position is None or net.position_updated_at is None:
+            return net.position
+        if not net.playing:
+            return net.position
+        return net.position + round((now - net.position_updated_at).total_seconds())
+
+    def _apply_device(self, message: Message) -> bool:
+        match message:
+            case ListeningMode(mode=mode):
+                return _set(self, "listening_mode", mode)
+            case HdmiOutput(output=output):
+                return _set(self, "hdmi_output", output)
+            case Dimmer(level=level):
+                return _set(self, "dimmer", level)
+            case CenterLevel(level=level):
+                return _set(self, "center_level", level)
+            case SubwooferLevel(level=level):
+                return _set(self, "subwoofer_level", level)
+            case AudioInfo():
+                return _set(self, "audio_info", message)
+            case VideoInfo():
+                return _set(self, "video_info", message)
+            case FirmwareUpdate(state=state, progress=progress):
+                changed = (self.firmware, self.firmware_progress) != (state, progress)
+                self.firmware, self.firmware_progress = state, progress
+                return changed
+            case Preset(number=number):
+                return _set(self, "preset", number)
+            case Tuner(frequency=frequency):
+                return _set(self, "tuner_frequency", frequency)
+        return False
+
+
+def _set(obj: object, name: str, value: object) -> bool:
+    """Set ``obj.name`` to ``value``; return whether it changed."""
+    if getattr(obj, name) == value:
+        return False
+    setattr(obj, name, value)
+    return True

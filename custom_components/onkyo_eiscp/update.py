@@ -1,0 +1,81 @@
+"""Firmware update (UPD): whether the device has new firmware, and installing it on request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.update import (
+    UpdateDeviceClass,
+    UpdateEntity,
+    UpdateEntityDescription,
+    UpdateEntityFeature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .eiscp import messages as msg
+from .eiscp.const import Zone
+from .eiscp.messages import UpdateState
+from .entity import OnkyoEntity
+from .state import TOPIC_DEVICE
+
+PARALLEL_UPDATES = 0
+
+# The device says only *that* new firmware exists, not its version.
+NEWER_FIRMWARE = "newer"
+
+FIRMWARE = UpdateEntityDescription(
+    key="firmware", translation_key="firmware", device_class=UpdateDeviceClass.FIRMWARE
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OnkyoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the firmware entity where the device updates over the network."""
+    coordinator = entry.runtime_data
+    if coordinator.info.functions.get("NetUpdate", "1") != "0":
+        async_add_entities([OnkyoFirmwareUpdate(coordinator)])
+
+
+class OnkyoFirmwareUpdate(OnkyoEntity, UpdateEntity):
+    """The device's firmware."""
+
+    entity_description = FIRMWARE
+    _attr_supported_features = UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
+
+    def __init__(self, coordinator: OnkyoCoordinator) -> None:
+        """Set up the firmware entity."""
+        super().__init__(coordinator, Zone.MAIN, FIRMWARE.key, {TOPIC_DEVICE})
+
+    @property
+    def installed_version(self) -> str | None:
+        """The firmware NRI reports."""
+        return self.coordinator.info.firmware or None
+
+    @property
+    def latest_version(self) -> str | None:
+        """The installed version, or "newer" while the device says an update exists."""
+        state = self.coordinator.state.firmware
+        if state is None:
+            return None
+        if state in (UpdateState.AVAILABLE, UpdateState.UPDATING):
+            return NEWER_FIRMWARE
+        return self.installed_version
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether the device is updating."""
+        return self.coordinator.state.firmware is UpdateState.UPDATING
+
+    @property
+    def update_percentage(self) -> int | None:
+        """Progress the device reports while updating."""
+        return self.coordinator.state.firmware_progress if self.in_progress else None
+
+    async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
+        """Ask the device to download and install its new firmware (UPDNET)."""
+        await self.coordinator.async_send(msg.firmware_update_start())

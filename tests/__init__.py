@@ -1,0 +1,1 @@
+"""Tests of onkyo_eiscp."""

@@ -1,0 +1,58 @@
+"""Fixtures for the Home Assistant side: a virtual receiver and a config entry for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.onkyo_eiscp.const import DOMAIN
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from virtual_receiver import VirtualReceiver
+
+DEFAULT_PROFILE = "TX-NR686"
+
+
+@pytest.fixture(autouse=True)
+def _custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/onkyo_eiscp."""
+
+
+@pytest.fixture
+def profile(request: pytest.FixtureRequest) -> str:
+    """The virtual receiver's profile (parametrize ``profile`` to change it)."""
+    return getattr(request, "param", DEFAULT_PROFILE)
+
+
+@pytest.fixture
+async def receiver(profile: str) -> AsyncGenerator[VirtualReceiver]:
+    """A running virtual receiver on loopback."""
+    async with VirtualReceiver(profile, tick=0.05) as vr:
+        yield vr
+
+
+@pytest.fixture
+def config_entry(receiver: VirtualReceiver) -> MockConfigEntry:
+    """A config entry for the virtual receiver."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Onkyo {receiver.model}",
+        data={CONF_HOST: receiver.host, CONF_PORT: receiver.port},
+        unique_id=receiver.identifier,
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, config_entry: MockConfigEntry, receiver: VirtualReceiver
+) -> AsyncGenerator[MockConfigEntry]:
+    """The integration set up against the virtual receiver, with its first state read."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    yield config_entry
+    if config_entry.state.recoverable:
+        await hass.config_entries.async_unload(config_entry.entry_id)
+        await hass.async_block_till_done()

@@ -1,0 +1,417 @@
+"""The config flow against virtual receivers over loopback: every step, error and abort."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator
+from ipaddress import IPv4Address
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.onkyo_eiscp.const import CONF_SOURCES, CONF_VOLUME_LIMIT, DOMAIN
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_SSDP, SOURCE_USER
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from virtual_receiver import VirtualReceiver
+
+from .helpers import free_port, silent_server
+
+FLOW = "custom_components.onkyo_eiscp.config_flow"
+
+
+@pytest.fixture(autouse=True)
+def _fast_timeouts() -> Generator[None]:
+    """Short waits: a silent device must not slow the suite down."""
+    with patch(f"{FLOW}.VALIDATE_TIMEOUT", 0.5), patch(f"{FLOW}.DISCOVERY_TIMEOUT", 0.3):
+        yield
+
+
+@pytest.fixture
+def loopback_broadcast() -> Generator[None]:
+    """Discovery broadcasts to loopback only."""
+    with patch(
+        "homeassistant.components.network.async_get_ipv4_broadcast_addresses",
+        return_value={IPv4Address("127.0.0.1")},
+    ):
+        yield
+
+
+@pytest.fixture
+def device_port(receiver: VirtualReceiver) -> Generator[int]:
+    """Make the flow's default eISCP port the virtual receiver's port."""
+    with patch(f"{FLOW}.DEFAULT_PORT", receiver.port):
+        yield receiver.port
+
+
+@pytest.fixture
+async def other_receiver(receiver: VirtualReceiver) -> AsyncGenerator[VirtualReceiver]:
+    """A second device with another identifier."""
+    async with VirtualReceiver("TX-NR474", identifier="0009B0ABCDEF") as vr:
+        yield vr
+
+
+async def _manual(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["discovery", "manual"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "manual"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "manual"
+    return str(result["flow_id"])
+
+
+async def test_manual_creates_entry(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """A reachable device becomes an entry named after its model, keyed by its identifier."""
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Onkyo TX-NR686"
+    assert result["data"] == {CONF_HOST: "127.0.0.1", CONF_PORT: receiver.port}
+    assert result["result"].unique_id == receiver.identifier
+
+
+async def test_manual_cannot_connect_then_recovers(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """Nothing listening: cannot_connect on the form; the corrected address works."""
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_manual_not_eiscp_then_recovers(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A server that never answers eISCP is not_eiscp, and its connection is closed."""
+    server = await silent_server()
+    port = server.sockets[0].getsockname()[1]
+    try:
+        flow_id = await _manual(hass)
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: port}
+        )
+        assert result["errors"] == {"base": "not_eiscp"}
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_manual_device_ignoring_nri_uses_ecn(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A device that ignores NRI is still identified by ECN."""
+    receiver.ignore.add("NRI")
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "TX-NR686"
+    assert result["result"].unique_id == receiver.identifier
+
+
+async def test_manual_hostile_nri_falls_back_to_ecn(
+    hass: HomeAssistant, receiver: VirtualReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Hostile NRI is refused with a warning; ECN still identifies the device."""
+    receiver.nri_override = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><response>&a;</response>'
+    )
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "Ignoring unusable receiver information" in caplog.text
+
+
+async def test_manual_unknown_error(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """An unexpected error is reported as unknown and the user can retry."""
+    flow_id = await _manual(hass)
+    with patch(f"{FLOW}.async_identify", side_effect=RuntimeError("boom")):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+        )
+    assert result["errors"] == {"base": "unknown"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_manual_already_configured_updates_host(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """The same device again aborts, keeping the entry but with the new address."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=receiver.identifier,
+        data={CONF_HOST: "old-name.local", CONF_PORT: receiver.port},
+    )
+    entry.add_to_hass(hass)
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == receiver.host
+
+
+@pytest.mark.usefixtures("loopback_broadcast", "device_port")
+async def test_discovery_lists_and_creates(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """Broadcast discovery lists "model (host)" and adds the chosen device."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "discovery"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "discovery"
+    options = result["data_schema"].schema["device"].config["options"]
+    assert options == [{"value": receiver.identifier, "label": "TX-NR686 (127.0.0.1)"}]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"device": receiver.identifier}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == receiver.identifier
+
+
+@pytest.mark.usefixtures("loopback_broadcast", "device_port")
+async def test_discovery_device_gone_before_choice(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A device that vanishes after discovery shows cannot_connect on the list."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "discovery"}
+    )
+    await receiver.stop()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"device": receiver.identifier}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.mark.usefixtures("loopback_broadcast", "device_port")
+async def test_discovery_skips_configured_and_offers_manual(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """Nothing new found: a menu says so and offers searching again or manual entry."""
+    MockConfigEntry(domain=DOMAIN, unique_id=receiver.identifier, data={}).add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "discovery"}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "discovery_none"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "manual"}
+    )
+    assert result["step_id"] == "manual"
+
+
+def _ssdp(location: str | None) -> SsdpServiceInfo:
+    return SsdpServiceInfo(
+        ssdp_usn="uuid:x",
+        ssdp_st="urn:schemas-upnp-org:device:MediaRenderer:1",
+        ssdp_location=location,
+        upnp={"manufacturer": "ONKYO", "modelName": "TX-NR686"},
+    )
+
+
+@pytest.mark.usefixtures("device_port")
+async def test_ssdp_confirm_creates(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """An SSDP find is identified over eISCP and confirmed with its model in the title."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=_ssdp("http://127.0.0.1:8888/desc.xml")
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "discovery_confirm"
+    assert result["description_placeholders"] == {"name": "Onkyo TX-NR686", "host": "127.0.0.1"}
+    flows = hass.config_entries.flow.async_progress()
+    assert flows[0]["context"]["title_placeholders"] == {"name": "Onkyo TX-NR686"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {CONF_HOST: "127.0.0.1", CONF_PORT: receiver.port}
+
+
+@pytest.mark.usefixtures("device_port")
+async def test_ssdp_known_device_updates_host(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """SSDP finding a configured device at a new address updates the stored host."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=receiver.identifier,
+        data={CONF_HOST: "192.0.2.1", CONF_PORT: receiver.port},
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=_ssdp("http://127.0.0.1:8888/desc.xml")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+
+
+@pytest.mark.parametrize("location", [None, "not a url"])
+async def test_ssdp_without_host_aborts(hass: HomeAssistant, location: str | None) -> None:
+    """An SSDP record without a usable location aborts."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=_ssdp(location)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cannot_connect"
+
+
+async def test_ssdp_unreachable_aborts(hass: HomeAssistant) -> None:
+    """An SSDP find that does not answer eISCP aborts with cannot_connect."""
+    with patch(f"{FLOW}.DEFAULT_PORT", free_port()):
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_SSDP}, data=_ssdp("http://127.0.0.1/desc.xml")
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cannot_connect"
+
+
+def _dhcp(mac: str) -> DhcpServiceInfo:
+    return DhcpServiceInfo(ip="127.0.0.1", hostname="onkyo", macaddress=mac)
+
+
+@pytest.mark.usefixtures("device_port")
+async def test_dhcp_confirm_creates(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """A DHCP find is identified and confirmed."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp(receiver.identifier.lower())
+    )
+    assert result["step_id"] == "discovery_confirm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == receiver.identifier
+
+
+async def test_dhcp_known_device_updates_host(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """DHCP seeing a configured device at a new address updates the host without connecting."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=receiver.identifier,
+        data={CONF_HOST: "192.0.2.1", CONF_PORT: receiver.port},
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp(receiver.identifier.lower())
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+
+
+async def test_dhcp_not_eiscp_aborts(hass: HomeAssistant) -> None:
+    """A DHCP find where nothing speaks eISCP aborts."""
+    server = await silent_server()
+    try:
+        with patch(f"{FLOW}.DEFAULT_PORT", server.sockets[0].getsockname()[1]):
+            result = await hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp("0009b0000001")
+            )
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_eiscp"
+
+
+async def _reconfigure(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    return str(result["flow_id"])
+
+
+async def test_reconfigure_changes_address(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """Reconfigure to the same device at another address; errors first, then success."""
+    async with VirtualReceiver(receiver.model, identifier=receiver.identifier) as moved:
+        flow_id = await _reconfigure(hass, init_integration)
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
+        )
+        assert result["errors"] == {"base": "cannot_connect"}
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: moved.port}
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert init_integration.data[CONF_PORT] == moved.port
+        await hass.async_block_till_done()
+
+
+async def test_reconfigure_different_device_aborts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, other_receiver: VirtualReceiver
+) -> None:
+    """Another device at the new address aborts with different_device."""
+    flow_id = await _reconfigure(hass, init_integration)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: other_receiver.port}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "different_device"
+
+
+async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Volume limit and inputs are stored and the entry reloads."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    schema = result["data_schema"].schema
+    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_SOURCES}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VOLUME_LIMIT: 60, CONF_SOURCES: ["10", "2B"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options == {CONF_VOLUME_LIMIT: 60, CONF_SOURCES: ["10", "2B"]}
+    assert init_integration.state.recoverable
+
+
+async def test_options_flow_without_selectors(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A device without inputs (network player) only offers the volume limit."""
+    await receiver.stop()
+    async with VirtualReceiver("NS-6130") as player:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            unique_id=player.identifier,
+            data={CONF_HOST: player.host, CONF_PORT: player.port},
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        keys = {str(key) for key in result["data_schema"].schema}
+        assert CONF_VOLUME_LIMIT in keys
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()

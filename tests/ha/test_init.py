@@ -1,0 +1,138 @@
+"""Setup, unload, reload, not-ready, repairs, and the connection as entities see it."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.onkyo_eiscp.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from virtual_receiver import VirtualReceiver
+
+from .helpers import free_port, state_until, until
+
+MAIN = "media_player.onkyo_tx_nr686"
+
+
+async def test_setup_and_unload_leave_no_connection(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """Setup holds one connection; unload closes it."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    await until(lambda: receiver.client_count == 1)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    await until(lambda: receiver.client_count == 0)
+
+
+async def test_reload_reconnects_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """A reload closes the old connection and opens exactly one new one."""
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    await until(lambda: receiver.client_count == 1)
+    assert init_integration.state is ConfigEntryState.LOADED
+
+
+async def test_setup_queries_what_nri_lists(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """On connect: identity, every enabled zone's power, main zone state; no zone3/4 or HDO."""
+    await until(lambda: "NSTQSTN" in receiver.received)
+    sent = receiver.received
+    for query in ("ECNQSTN", "NRIQSTN", "PWRQSTN", "ZPWQSTN", "SLIQSTN", "MVLQSTN", "AMTQSTN"):
+        assert query in sent
+    for never in ("PW3QSTN", "PW4QSTN", "HDOQSTN"):
+        assert never not in sent
+
+
+async def test_device_not_answering_is_not_ready(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """No reply to the identity queries in time: setup is retried later."""
+    receiver.ignore |= {"NRI", "ECN"}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=receiver.identifier,
+        data={CONF_HOST: receiver.host, CONF_PORT: receiver.port},
+    )
+    entry.add_to_hass(hass)
+    with patch("custom_components.onkyo_eiscp.SETUP_TIMEOUT", 0.3):
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    await until(lambda: receiver.client_count == 0)
+
+
+async def test_unreachable_device_is_not_ready(hass: HomeAssistant) -> None:
+    """Nothing listening: setup is retried later."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="0009B0000000",
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: free_port()},
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_different_device_raises_repair_issue(
+    hass: HomeAssistant, receiver: VirtualReceiver, issue_registry: ir.IssueRegistry
+) -> None:
+    """The configured address answering with another identifier is a repair issue."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="0009B0FFFFFF",
+        data={CONF_HOST: receiver.host, CONF_PORT: receiver.port},
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    issue = issue_registry.async_get_issue(DOMAIN, f"different_device_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == "different_device"
+    assert receiver.client_count == 0
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_connection_loss_and_restore(
+    hass: HomeAssistant, receiver: VirtualReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A drop makes entities unavailable (one log line); reconnect restores and re-queries."""
+    await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE)
+    receiver.clear_received()
+    await receiver.restart(downtime=0.3)
+    await state_until(hass, MAIN, lambda s: s.state == STATE_UNAVAILABLE)
+    await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE, timeout=10)
+    await until(lambda: "PWRQSTN" in receiver.received)
+    assert caplog.text.count("Connection to 127.0.0.1 lost") == 1
+    assert caplog.text.count("Connection to 127.0.0.1 restored") == 1
+
+
+async def test_half_open_connection_is_detected(
+    hass: HomeAssistant, config_entry: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """A device that stops answering (socket still open) is seen as unavailable."""
+    config_entry.add_to_hass(hass)
+    with (
+        patch("custom_components.onkyo_eiscp.KEEPALIVE_IDLE", 0.2),
+        patch("custom_components.onkyo_eiscp.KEEPALIVE_TIMEOUT", 0.2),
+    ):
+        await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE)
+    receiver.stalled = True
+    await state_until(hass, MAIN, lambda s: s.state == STATE_UNAVAILABLE, timeout=10)
+    receiver.stalled = False
+    await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE, timeout=20)
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()

@@ -1,0 +1,365 @@
+"""Media players: entities per device, state from pushes, services down to the wire."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Generator
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from homeassistant.components.media_player import (
+    ATTR_INPUT_SOURCE,
+    ATTR_MEDIA_ALBUM_NAME,
+    ATTR_MEDIA_ARTIST,
+    ATTR_MEDIA_CONTENT_ID,
+    ATTR_MEDIA_CONTENT_TYPE,
+    ATTR_MEDIA_DURATION,
+    ATTR_MEDIA_POSITION,
+    ATTR_MEDIA_REPEAT,
+    ATTR_MEDIA_SEEK_POSITION,
+    ATTR_MEDIA_SHUFFLE,
+    ATTR_MEDIA_TITLE,
+    ATTR_MEDIA_TRACK,
+    ATTR_MEDIA_VOLUME_LEVEL,
+    ATTR_MEDIA_VOLUME_MUTED,
+    ATTR_SOUND_MODE,
+    DOMAIN as MP_DOMAIN,
+    SERVICE_PLAY_MEDIA,
+    SERVICE_SELECT_SOUND_MODE,
+    SERVICE_SELECT_SOURCE,
+    MediaPlayerEntityFeature,
+    RepeatMode,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_SUPPORTED_FEATURES,
+    SERVICE_MEDIA_NEXT_TRACK,
+    SERVICE_MEDIA_PAUSE,
+    SERVICE_MEDIA_PLAY,
+    SERVICE_MEDIA_PREVIOUS_TRACK,
+    SERVICE_MEDIA_SEEK,
+    SERVICE_MEDIA_STOP,
+    SERVICE_REPEAT_SET,
+    SERVICE_SHUFFLE_SET,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    SERVICE_VOLUME_DOWN,
+    SERVICE_VOLUME_MUTE,
+    SERVICE_VOLUME_SET,
+    SERVICE_VOLUME_UP,
+    STATE_IDLE,
+    STATE_OFF,
+    STATE_ON,
+    STATE_PAUSED,
+    STATE_PLAYING,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from virtual_receiver import VirtualReceiver
+
+from .helpers import StateWrites, state_until, until
+
+MAIN = "media_player.onkyo_tx_nr686"
+ZONE2 = "media_player.onkyo_tx_nr686_zone_2"
+PLAYER = "media_player.onkyo_ns_6130"
+
+
+@pytest.fixture(autouse=True)
+def _only_media_player() -> Generator[None]:
+    with patch("custom_components.onkyo_eiscp.PLATFORMS", [Platform.MEDIA_PLAYER]):
+        yield
+
+
+async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
+    await hass.services.async_call(
+        MP_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+@pytest.mark.parametrize("profile", ["NS-6130", "TX-NR474", "TX-NR686", "TX-RZ630"], indirect=True)
+async def test_entities_snapshot(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    receiver: VirtualReceiver,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """One media player per enabled zone, with the device's inputs and modes."""
+    await until(lambda: "PWRQSTN" in receiver.received)
+    await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    device = device_registry.async_get_device(identifiers={("onkyo_eiscp", receiver.identifier)})
+    assert device == snapshot(name="device")
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_zone_state_follows_pushes(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """Power, volume, mute, input and listening mode pushed by the device reach the entity."""
+    receiver.push("PWR01")
+    receiver.push("MVL29")  # 41 of 82
+    receiver.push("AMT01")
+    receiver.push("SLI10")
+    receiver.push("LMD0C")
+    state = await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_SOUND_MODE))
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_MEDIA_VOLUME_LEVEL] == pytest.approx(0.5)
+    assert state.attributes[ATTR_MEDIA_VOLUME_MUTED] is True
+    assert state.attributes[ATTR_INPUT_SOURCE] == "BD/DVD"
+    assert state.attributes[ATTR_SOUND_MODE] == "All Ch Stereo"
+    receiver.push("PWR00")
+    await state_until(hass, MAIN, lambda s: s.state == STATE_OFF)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_zone2_is_independent(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """Zone 2 follows its own commands (ZPW/ZVL/SLZ) and sends zone-2 codes."""
+    receiver.push("ZPW01")
+    receiver.push("SLZ2B")
+    state = await state_until(
+        hass, ZONE2, lambda s: s.state != STATE_OFF and s.attributes.get(ATTR_INPUT_SOURCE)
+    )
+    assert state.attributes[ATTR_INPUT_SOURCE] == "NET"
+    await _call(hass, SERVICE_VOLUME_SET, ZONE2, **{ATTR_MEDIA_VOLUME_LEVEL: 0.5})
+    await receiver.wait_for("ZVL29")  # 0.5 * 82 = 41
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_network_playback(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """On NET, the player's status, metadata, position and art reach the entity."""
+    receiver.push("PWR01")
+    receiver.push("SLI2B")
+    for message in (
+        "NSTP-S",
+        "NTIRoses Are Red",
+        "NATAqua",
+        "NALAquarium",
+        "NTR0009/0011",
+        "NTM00:34/03:43",
+        "NMSxxxxxS1f1",
+        "NJA2-http://127.0.0.1/album_art.cgi",
+    ):
+        receiver.push(message)
+    state = await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_POSITION) == 34)
+    assert state.state == STATE_PLAYING
+    assert state.attributes[ATTR_MEDIA_TITLE] == "Roses Are Red"
+    assert state.attributes[ATTR_MEDIA_ARTIST] == "Aqua"
+    assert state.attributes[ATTR_MEDIA_ALBUM_NAME] == "Aquarium"
+    assert state.attributes[ATTR_MEDIA_TRACK] == 9
+    assert state.attributes[ATTR_MEDIA_DURATION] == 223
+    assert state.attributes[ATTR_MEDIA_SHUFFLE] is True
+    assert state.attributes[ATTR_MEDIA_REPEAT] == RepeatMode.OFF
+    assert state.attributes["entity_picture"].startswith("/api/media_player_proxy/")
+    features = state.attributes[ATTR_SUPPORTED_FEATURES]
+    assert features & MediaPlayerEntityFeature.SEEK
+    assert features & MediaPlayerEntityFeature.SHUFFLE_SET
+    receiver.push("NSTp-S")
+    await state_until(hass, MAIN, lambda s: s.state == STATE_PAUSED)
+    receiver.push("NSTS-S")
+    await state_until(hass, MAIN, lambda s: s.state == STATE_IDLE)
+    receiver.push("NSTPxx")
+    state = await state_until(
+        hass,
+        MAIN,
+        lambda s: not s.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.SHUFFLE_SET,
+    )
+    assert ATTR_MEDIA_SHUFFLE not in state.attributes
+    receiver.push("SLI10")
+    state = await state_until(hass, MAIN, lambda s: s.state == STATE_ON)
+    assert ATTR_MEDIA_TITLE not in state.attributes
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_position_ticks_do_not_write_state(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """NTM ticking along with the clock writes no state; a jump (seek) does."""
+    receiver.push("PWR01")
+    receiver.push("SLI2B")
+    receiver.push("NSTP--")
+    receiver.push("NTM00:10/03:00")
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_POSITION) == 10)
+    writes = StateWrites(hass, MAIN)
+    receiver.push("NTM00:10/03:00")
+    receiver.push("NTM00:11/03:00")
+    receiver.push("NTM01:30/03:00")  # processed after the ticks: pushes keep their order
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_POSITION) == 90)
+    assert writes.count == 1
+    writes.stop()
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_track_change_burst_is_coalesced(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """The seed's ~30-message track change ends in a handful of writes, not one per message."""
+    receiver.push("PWR01")
+    receiver.push("SLI2B")
+    receiver.push("NSTP--")
+    await state_until(hass, MAIN, lambda s: s.state == STATE_PLAYING)
+    writes = StateWrites(hass, MAIN)
+    await receiver.replay_track_change(time_scale=0)
+    state = await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_ARTIST) == "Aqua")
+    assert state.attributes[ATTR_MEDIA_TITLE] == "Roses Are Red"
+    await hass.async_block_till_done()
+    assert 1 <= writes.count <= 4
+    writes.stop()
+
+
+@pytest.mark.parametrize(
+    ("service", "data", "sent"),
+    [
+        (SERVICE_TURN_ON, {}, "PWR01"),
+        (SERVICE_TURN_OFF, {}, "PWR00"),
+        (SERVICE_VOLUME_SET, {ATTR_MEDIA_VOLUME_LEVEL: 0.5}, "MVL29"),
+        (SERVICE_VOLUME_UP, {}, "MVLUP"),
+        (SERVICE_VOLUME_DOWN, {}, "MVLDOWN"),
+        (SERVICE_VOLUME_MUTE, {ATTR_MEDIA_VOLUME_MUTED: True}, "AMT01"),
+        (SERVICE_VOLUME_MUTE, {ATTR_MEDIA_VOLUME_MUTED: False}, "AMT00"),
+        (SERVICE_SELECT_SOURCE, {ATTR_INPUT_SOURCE: "BD/DVD"}, "SLI10"),
+        (SERVICE_SELECT_SOUND_MODE, {ATTR_SOUND_MODE: "Stereo"}, "LMD00"),
+        (
+            SERVICE_PLAY_MEDIA,
+            {ATTR_MEDIA_CONTENT_TYPE: "radio", ATTR_MEDIA_CONTENT_ID: "3"},
+            "PRS03",
+        ),
+        (SERVICE_MEDIA_PLAY, {}, "NTCPLAY"),
+        (SERVICE_MEDIA_PAUSE, {}, "NTCPAUSE"),
+        (SERVICE_MEDIA_STOP, {}, "NTCSTOP"),
+        (SERVICE_MEDIA_NEXT_TRACK, {}, "NTCTRUP"),
+        (SERVICE_MEDIA_PREVIOUS_TRACK, {}, "NTCTRDN"),
+        (SERVICE_MEDIA_SEEK, {ATTR_MEDIA_SEEK_POSITION: 90}, "NTS01:30"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_services_reach_the_device(
+    hass: HomeAssistant, receiver: VirtualReceiver, service: str, data: dict[str, Any], sent: str
+) -> None:
+    """Each service sends exactly its eISCP command."""
+    receiver.push("PWR01")
+    receiver.push("SLI2B")
+    receiver.push("NSTP--")
+    receiver.push("NMSxxxxxS1f1")
+    receiver.push("NTM00:10/03:00")
+    await state_until(
+        hass,
+        MAIN,
+        lambda s: s.attributes.get(ATTR_SUPPORTED_FEATURES, 0) & MediaPlayerEntityFeature.SEEK,
+    )
+    receiver.clear_received()
+    await _call(hass, service, MAIN, **data)
+    await receiver.wait_for(sent)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_shuffle_and_repeat_cycle_until_reached(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """RANDOM/REPEAT are sent until NST shows the requested mode."""
+    receiver.push("PWR01")
+    receiver.push("SLI2B")
+    receiver.state.net.play, receiver.state.net.repeat, receiver.state.net.shuffle = "P", "-", "-"
+    receiver.push("NSTP--")
+    await state_until(hass, MAIN, lambda s: s.state == STATE_PLAYING)
+    receiver.clear_received()
+    await _call(hass, SERVICE_REPEAT_SET, MAIN, **{ATTR_MEDIA_REPEAT: RepeatMode.ONE})
+    assert receiver.received.count("NTCREPEAT") == 2  # - -> R -> 1
+    await _call(hass, SERVICE_SHUFFLE_SET, MAIN, **{ATTR_MEDIA_SHUFFLE: True})
+    assert receiver.received.count("NTCRANDOM") == 1
+    await _call(hass, SERVICE_SHUFFLE_SET, MAIN, **{ATTR_MEDIA_SHUFFLE: True})
+    assert receiver.received.count("NTCRANDOM") == 1  # already there: nothing sent
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_mode_never_reached_raises(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """A device that ignores REPEAT ends in a translated error, not a hang."""
+    receiver.push("PWR01")
+    receiver.push("SLI2B")
+    receiver.push("NSTP--")
+    await state_until(hass, MAIN, lambda s: s.state == STATE_PLAYING)
+    receiver.stalled = True
+    with (
+        patch("custom_components.onkyo_eiscp.coordinator._NST_STEP_TIMEOUT", 0.1),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await _call(hass, SERVICE_REPEAT_SET, MAIN, **{ATTR_MEDIA_REPEAT: RepeatMode.ALL})
+    assert err.value.translation_key == "mode_not_reached"
+    receiver.stalled = False
+
+
+@pytest.mark.parametrize(
+    ("service", "data", "key"),
+    [
+        (SERVICE_SELECT_SOURCE, {ATTR_INPUT_SOURCE: "Gramophone"}, "invalid_source"),
+        (SERVICE_SELECT_SOUND_MODE, {ATTR_SOUND_MODE: "Cathedral"}, "invalid_sound_mode"),
+        (
+            SERVICE_PLAY_MEDIA,
+            {ATTR_MEDIA_CONTENT_TYPE: "radio", ATTR_MEDIA_CONTENT_ID: "41"},
+            "invalid_media",
+        ),
+        (
+            SERVICE_PLAY_MEDIA,
+            {ATTR_MEDIA_CONTENT_TYPE: "music", ATTR_MEDIA_CONTENT_ID: "x"},
+            "invalid_media",
+        ),
+        (SERVICE_MEDIA_SEEK, {ATTR_MEDIA_SEEK_POSITION: 999}, "invalid_position"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_invalid_values_send_nothing(
+    hass: HomeAssistant, receiver: VirtualReceiver, service: str, data: dict[str, Any], key: str
+) -> None:
+    """An invalid value raises a translated validation error and nothing reaches the device."""
+    receiver.push("PWR01")
+    receiver.push("SLI2B")
+    receiver.push("NSTP--")
+    receiver.push("NMSxxxxxS1f1")
+    receiver.push("NTM00:10/03:00")
+    await state_until(
+        hass,
+        MAIN,
+        lambda s: s.attributes.get(ATTR_SUPPORTED_FEATURES, 0) & MediaPlayerEntityFeature.SEEK,
+    )
+    await hass.async_block_till_done()
+    receiver.clear_received()
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, service, MAIN, **data)
+    assert err.value.translation_key == key
+    await asyncio.sleep(0.2)
+    assert not [m for m in receiver.received if not m.endswith("QSTN")]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_command_while_disconnected(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """A command while the connection is down raises a translated error."""
+    await state_until(hass, MAIN, lambda s: s.state in (STATE_ON, STATE_OFF))
+    await receiver.stop()
+    await state_until(hass, MAIN, lambda s: s.state == "unavailable")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "onkyo_eiscp",
+            "send_command",
+            {
+                "config_entry_id": hass.config_entries.async_entries("onkyo_eiscp")[0].entry_id,
+                "command": "PWR01",
+            },
+            blocking=True,
+        )
+    assert err.value.translation_key == "not_connected"
+
+
+@pytest.mark.parametrize("profile", ["NS-6130"], indirect=True)
+@pytest.mark.usefixtures("init_integration")
+async def test_network_player_has_no_volume(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
+    """NRI's NoVolume: no volume features, and no volume query is ever sent."""
+    await until(lambda: "PWRQSTN" in receiver.received)
+    receiver.push("PWR01")
+    state = await state_until(hass, PLAYER, lambda s: s.state != STATE_OFF)
+    assert not state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.VOLUME_SET
+    assert "MVLQSTN" not in receiver.received
