@@ -131,9 +131,7 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
                 if normalize_identifier(d.identifier) not in configured
             }
             if not self._found:
-                return self.async_show_menu(
-                    step_id="discovery_none", menu_options=["discovery", "manual"]
-                )
+                return await self.async_step_discovery_none()
         options = [
             SelectOptionDict(value=key, label=f"{d.model} ({d.host})")
             for key, d in self._found.items()
@@ -149,6 +147,12 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
         )
+
+    async def async_step_discovery_none(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say nothing new was found; offer to search again or enter an address."""
+        return self.async_show_menu(step_id="discovery_none", menu_options=["discovery", "manual"])
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Let the user type a host and port."""

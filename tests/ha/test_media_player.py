@@ -76,6 +76,15 @@ def _only_media_player() -> Generator[None]:
         yield
 
 
+def _playing(receiver: VirtualReceiver, elapsed: int = 34) -> None:
+    """The main zone on NET, playing a track, as the device reports it."""
+    receiver.press("PWR01")
+    receiver.press("SLI2B")
+    receiver.set_now_playing(
+        "Roses Are Red", "Aqua", "Aquarium", elapsed=elapsed, duration=223, track=9, track_count=11
+    )
+
+
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
     await hass.services.async_call(
         MP_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
@@ -95,33 +104,32 @@ async def test_entities_snapshot(
     await until(lambda: "PWRQSTN" in receiver.received)
     await hass.async_block_till_done()
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
-    device = device_registry.async_get_device(identifiers={("onkyo_eiscp", receiver.identifier)})
-    assert device == snapshot(name="device")
+    devices = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
+    assert devices == snapshot(name="devices")
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_zone_state_follows_pushes(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
     """Power, volume, mute, input and listening mode pushed by the device reach the entity."""
-    receiver.push("PWR01")
-    receiver.push("MVL29")  # 41 of 82
-    receiver.push("AMT01")
-    receiver.push("SLI10")
-    receiver.push("LMD0C")
-    state = await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_SOUND_MODE))
+    for command in ("PWR01", "MVL29", "AMT01", "SLI10", "LMD0C"):  # MVL29: 41 of 82
+        receiver.press(command)
+    state = await state_until(
+        hass, MAIN, lambda s: s.attributes.get(ATTR_SOUND_MODE) == "All Ch Stereo"
+    )
     assert state.state == STATE_ON
     assert state.attributes[ATTR_MEDIA_VOLUME_LEVEL] == pytest.approx(0.5)
     assert state.attributes[ATTR_MEDIA_VOLUME_MUTED] is True
     assert state.attributes[ATTR_INPUT_SOURCE] == "BD/DVD"
     assert state.attributes[ATTR_SOUND_MODE] == "All Ch Stereo"
-    receiver.push("PWR00")
+    receiver.press("PWR00")
     await state_until(hass, MAIN, lambda s: s.state == STATE_OFF)
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_zone2_is_independent(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
     """Zone 2 follows its own commands (ZPW/ZVL/SLZ) and sends zone-2 codes."""
-    receiver.push("ZPW01")
-    receiver.push("SLZ2B")
+    receiver.press("ZPW01")
+    receiver.press("SLZ2B")
     state = await state_until(
         hass, ZONE2, lambda s: s.state != STATE_OFF and s.attributes.get(ATTR_INPUT_SOURCE)
     )
@@ -133,19 +141,8 @@ async def test_zone2_is_independent(hass: HomeAssistant, receiver: VirtualReceiv
 @pytest.mark.usefixtures("init_integration")
 async def test_network_playback(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
     """On NET, the player's status, metadata, position and art reach the entity."""
-    receiver.push("PWR01")
-    receiver.push("SLI2B")
-    for message in (
-        "NSTP-S",
-        "NTIRoses Are Red",
-        "NATAqua",
-        "NALAquarium",
-        "NTR0009/0011",
-        "NTM00:34/03:43",
-        "NMSxxxxxS1f1",
-        "NJA2-http://127.0.0.1/album_art.cgi",
-    ):
-        receiver.push(message)
+    receiver.state.net.shuffle = "S"
+    _playing(receiver)
     state = await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_POSITION) == 34)
     assert state.state == STATE_PLAYING
     assert state.attributes[ATTR_MEDIA_TITLE] == "Roses Are Red"
@@ -159,9 +156,9 @@ async def test_network_playback(hass: HomeAssistant, receiver: VirtualReceiver) 
     features = state.attributes[ATTR_SUPPORTED_FEATURES]
     assert features & MediaPlayerEntityFeature.SEEK
     assert features & MediaPlayerEntityFeature.SHUFFLE_SET
-    receiver.push("NSTp-S")
+    receiver.press("NTCPAUSE")
     await state_until(hass, MAIN, lambda s: s.state == STATE_PAUSED)
-    receiver.push("NSTS-S")
+    receiver.press("NTCSTOP")
     await state_until(hass, MAIN, lambda s: s.state == STATE_IDLE)
     receiver.push("NSTPxx")
     state = await state_until(
@@ -170,7 +167,7 @@ async def test_network_playback(hass: HomeAssistant, receiver: VirtualReceiver) 
         lambda s: not s.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.SHUFFLE_SET,
     )
     assert ATTR_MEDIA_SHUFFLE not in state.attributes
-    receiver.push("SLI10")
+    receiver.press("SLI10")
     state = await state_until(hass, MAIN, lambda s: s.state == STATE_ON)
     assert ATTR_MEDIA_TITLE not in state.attributes
 
@@ -180,15 +177,13 @@ async def test_position_ticks_do_not_write_state(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
     """NTM ticking along with the clock writes no state; a jump (seek) does."""
-    receiver.push("PWR01")
-    receiver.push("SLI2B")
-    receiver.push("NSTP--")
-    receiver.push("NTM00:10/03:00")
+    _playing(receiver, elapsed=10)
     await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_POSITION) == 10)
+    await hass.async_block_till_done()
     writes = StateWrites(hass, MAIN)
-    receiver.push("NTM00:10/03:00")
-    receiver.push("NTM00:11/03:00")
-    receiver.push("NTM01:30/03:00")  # processed after the ticks: pushes keep their order
+    receiver.push("NTM00:00:10/00:03:43")
+    receiver.push("NTM00:00:11/00:03:43")
+    receiver.push("NTM00:01:30/00:03:43")  # processed after the ticks: pushes keep their order
     await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_POSITION) == 90)
     assert writes.count == 1
     writes.stop()
@@ -199,14 +194,19 @@ async def test_track_change_burst_is_coalesced(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
     """The seed's ~30-message track change ends in a handful of writes, not one per message."""
-    receiver.push("PWR01")
-    receiver.push("SLI2B")
-    receiver.push("NSTP--")
-    await state_until(hass, MAIN, lambda s: s.state == STATE_PLAYING)
+    receiver.press("PWR01")
+    receiver.press("SLI2B")
+    receiver.set_now_playing("Barbie Girl", "Aqua", "Aquarium", duration=197, track=3)
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_TITLE) == "Barbie Girl")
+    await hass.async_block_till_done()
     writes = StateWrites(hass, MAIN)
     await receiver.replay_track_change(time_scale=0)
-    state = await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_ARTIST) == "Aqua")
-    assert state.attributes[ATTR_MEDIA_TITLE] == "Roses Are Red"
+    await until(lambda: receiver.state.net.title == "Roses Are Red")  # the burst is out
+    state = await state_until(
+        hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_TITLE) == "Roses Are Red"
+    )
+    assert state.attributes[ATTR_MEDIA_ARTIST] == "Aqua"
+    assert state.attributes[ATTR_MEDIA_TRACK] == 9
     await hass.async_block_till_done()
     assert 1 <= writes.count <= 4
     writes.stop()
@@ -234,7 +234,7 @@ async def test_track_change_burst_is_coalesced(
         (SERVICE_MEDIA_STOP, {}, "NTCSTOP"),
         (SERVICE_MEDIA_NEXT_TRACK, {}, "NTCTRUP"),
         (SERVICE_MEDIA_PREVIOUS_TRACK, {}, "NTCTRDN"),
-        (SERVICE_MEDIA_SEEK, {ATTR_MEDIA_SEEK_POSITION: 90}, "NTS01:30"),
+        (SERVICE_MEDIA_SEEK, {ATTR_MEDIA_SEEK_POSITION: 90}, "NTS00:01:30"),  # time_hhmmss
     ],
 )
 @pytest.mark.usefixtures("init_integration")
@@ -242,11 +242,7 @@ async def test_services_reach_the_device(
     hass: HomeAssistant, receiver: VirtualReceiver, service: str, data: dict[str, Any], sent: str
 ) -> None:
     """Each service sends exactly its eISCP command."""
-    receiver.push("PWR01")
-    receiver.push("SLI2B")
-    receiver.push("NSTP--")
-    receiver.push("NMSxxxxxS1f1")
-    receiver.push("NTM00:10/03:00")
+    _playing(receiver)
     await state_until(
         hass,
         MAIN,
@@ -262,11 +258,8 @@ async def test_shuffle_and_repeat_cycle_until_reached(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
     """RANDOM/REPEAT are sent until NST shows the requested mode."""
-    receiver.push("PWR01")
-    receiver.push("SLI2B")
-    receiver.state.net.play, receiver.state.net.repeat, receiver.state.net.shuffle = "P", "-", "-"
-    receiver.push("NSTP--")
-    await state_until(hass, MAIN, lambda s: s.state == STATE_PLAYING)
+    _playing(receiver)
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_SHUFFLE) is False)
     receiver.clear_received()
     await _call(hass, SERVICE_REPEAT_SET, MAIN, **{ATTR_MEDIA_REPEAT: RepeatMode.ONE})
     assert receiver.received.count("NTCREPEAT") == 2  # - -> R -> 1
@@ -279,9 +272,7 @@ async def test_shuffle_and_repeat_cycle_until_reached(
 @pytest.mark.usefixtures("init_integration")
 async def test_mode_never_reached_raises(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
     """A device that ignores REPEAT ends in a translated error, not a hang."""
-    receiver.push("PWR01")
-    receiver.push("SLI2B")
-    receiver.push("NSTP--")
+    _playing(receiver)
     await state_until(hass, MAIN, lambda s: s.state == STATE_PLAYING)
     receiver.stalled = True
     with (
@@ -316,11 +307,7 @@ async def test_invalid_values_send_nothing(
     hass: HomeAssistant, receiver: VirtualReceiver, service: str, data: dict[str, Any], key: str
 ) -> None:
     """An invalid value raises a translated validation error and nothing reaches the device."""
-    receiver.push("PWR01")
-    receiver.push("SLI2B")
-    receiver.push("NSTP--")
-    receiver.push("NMSxxxxxS1f1")
-    receiver.push("NTM00:10/03:00")
+    _playing(receiver)
     await state_until(
         hass,
         MAIN,
@@ -359,7 +346,7 @@ async def test_command_while_disconnected(hass: HomeAssistant, receiver: Virtual
 async def test_network_player_has_no_volume(hass: HomeAssistant, receiver: VirtualReceiver) -> None:
     """NRI's NoVolume: no volume features, and no volume query is ever sent."""
     await until(lambda: "PWRQSTN" in receiver.received)
-    receiver.push("PWR01")
+    receiver.press("PWR01")
     state = await state_until(hass, PLAYER, lambda s: s.state != STATE_OFF)
     assert not state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.VOLUME_SET
     assert "MVLQSTN" not in receiver.received

@@ -1,0 +1,64 @@
+"""Run a virtual receiver: ``python -m virtual_receiver --profile TX-NR686 --port 60128``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+
+from .receiver import VirtualReceiver, available_profiles
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m virtual_receiver", description="Serve a virtual eISCP device."
+    )
+    parser.add_argument("--profile", default="TX-NR686", help="NRI profile (see --list-profiles)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument("--port", type=int, default=60128, help="TCP and UDP port")
+    parser.add_argument("--play", action="store_true", help="power on and play a demo playlist")
+    parser.add_argument("--tick", type=float, default=1.0, help="seconds per played second")
+    parser.add_argument("--art-port", type=int, default=None, help="serve album art on this port")
+    parser.add_argument("--list-profiles", action="store_true", help="list profiles and exit")
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Serve until SIGINT or SIGTERM."""
+    receiver = VirtualReceiver(
+        args.profile, host=args.host, port=args.port, tick=args.tick, art_port=args.art_port
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with receiver:
+        if args.play:
+            receiver.play_playlist()
+        zones = ", ".join(z.zone.value for z in receiver.info.enabled_zones)
+        print(
+            f"Virtual {receiver.info.brand} {receiver.model} (identifier {receiver.identifier})\n"
+            f"  eISCP on tcp://{args.host}:{receiver.port}, discovery on udp port {receiver.port}\n"
+            f"  zones: {zones}; inputs: {len(receiver.info.selectors)}\n"
+            f"  album art: {receiver.art_url}\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        await stop.wait()
+    print("Stopped.", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line."""
+    args = _arguments(argv)
+    if args.list_profiles:
+        print("\n".join(available_profiles()))
+        return 0
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
