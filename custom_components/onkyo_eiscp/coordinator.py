@@ -144,6 +144,11 @@ class OnkyoCoordinator:
         }
 
     @property
+    def has_listening_modes(self) -> bool:
+        """Whether the device has listening modes (NRI lists enabled LMD buttons)."""
+        return any(button.enabled for button in self.info.listening_mode_buttons)
+
+    @property
     def has_net(self) -> bool:
         """Whether the device has a network/USB player."""
         return bool(self.info.net_services) or any(
@@ -253,7 +258,7 @@ class OnkyoCoordinator:
         """Main-zone extras NRI says exist (needless queries upset some receivers)."""
         info = self.info
         codes: list[str] = []
-        if info.listening_mode_buttons:
+        if self.has_listening_modes:
             codes.append("LMD")
         if (("Bass", Zone.MAIN) in info.ranges) or (("Treble", Zone.MAIN) in info.ranges):
             codes.append("TFR")

@@ -85,7 +85,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
         )
         self._mode_codes: tuple[str, ...] = ()
-        if zone is Zone.MAIN and coordinator.info.listening_mode_buttons:
+        if zone is Zone.MAIN and coordinator.has_listening_modes:
             self._mode_codes = listening_modes_for(coordinator.info.model)
 
     # --- what the zone shows ------------------------------------------------------

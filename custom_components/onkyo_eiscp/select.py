@@ -74,7 +74,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="listening_mode",
         translation_key="listening_mode",
-        exists_fn=lambda c, _: bool(c.info.listening_mode_buttons),
+        exists_fn=lambda c, _: c.has_listening_modes,
         options_fn=lambda c, _: {
             code: listening_mode_key(code) for code in listening_modes_for(c.info.model)
         },

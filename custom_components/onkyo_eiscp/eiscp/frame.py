@@ -1,13 +1,10 @@
-"""eISCP framing: ISCP text messages inside an ``ISCP`` packet header.
+"""eISCP framing: ISCP text messages inside a 16-byte ``ISCP`` header.
 
 A packet is ``b"ISCP"``, the header size (4 bytes, big-endian, normally 16), the data
 size (4 bytes, big-endian), a version byte (1) and 3 reserved bytes, then the data:
 ``!1PWR01`` followed by a terminator. Devices end messages in several ways (``0x1A``,
-``0x1A CR LF``, ``CR LF``, ``CR``, ``LF``; discovery replies ``0x19 CR LF``; some pad
-with NUL), so the decoder strips any run of those bytes at the end.
-
-:func:`encode` frames one message; :class:`FrameDecoder` turns a byte stream, in any
-chunking, back into message texts and survives whatever garbage the stream carries.
+``0x1A CR LF``, ``CR LF``, ``CR``, ``LF``; discovery replies ``0x19 CR LF``), so the
+decoder strips any run of those at the end.
 """
 
 from __future__ import annotations
@@ -30,143 +27,115 @@ MAX_DATA_SIZE: Final = 256 * 1024
 MAX_HEADER_SIZE: Final = 64
 
 _HEADER: Final = struct.Struct(">4sIIB3x")
-_SIZES: Final = struct.Struct(">II")  # header size and data size, right after the magic
 _TERMINATORS: Final = b"\x1a\x19\r\n\x00"
-# Characters that would end or corrupt a message inside a packet.
-_FORBIDDEN: Final = frozenset("\r\n\x1a\x19\x00")
-# Tails of a buffer that may be the start of a magic split across reads, longest first.
-_MAGIC_PREFIXES: Final = (MAGIC[:3], MAGIC[:2], MAGIC[:1])
+_FORBIDDEN: Final = ("\r", "\n", "\x1a")
 
 
 def encode(message: str, *, unit: str = "1") -> bytes:
     """Frame one ISCP message: ``"PWR01"`` becomes an eISCP packet of ``!1PWR01`` + CR.
 
     A message that starts with ``!`` keeps its own unit character (``"!xECNQSTN"``).
-    ``unit`` is the unit character otherwise: ``"1"`` for receivers and players.
-
-    Raises:
-        FrameError: the message is empty, contains a terminator or NUL character,
-            cannot be encoded as UTF-8, or is larger than :data:`MAX_DATA_SIZE`.
     """
-    if message.startswith("!"):
-        text = message
-    else:
-        if len(unit) != 1 or unit in _FORBIDDEN:
-            raise FrameError(f"unit must be one printable character, not {unit!r}")
-        text = f"!{unit}{message}"
-    if len(text) <= 2:
-        raise FrameError(f"empty message: {message!r}")
-    if not _FORBIDDEN.isdisjoint(text):
-        raise FrameError(f"message contains a terminator or NUL: {message!r}")
-    try:
-        data = text.encode() + b"\r"
-    except UnicodeEncodeError as err:
-        raise FrameError(f"message is not valid Unicode: {message!r}") from err
-    if len(data) > MAX_DATA_SIZE:
-        raise FrameError(f"message of {len(data)} bytes exceeds {MAX_DATA_SIZE}")
+    if not message:
+        raise FrameError("empty message")
+    if any(char in message for char in _FORBIDDEN):
+        raise FrameError(f"message contains a terminator: {message!r}")
+    text = message if message.startswith("!") else f"!{unit}{message}"
+    data = text.encode() + b"\r"
     return _HEADER.pack(MAGIC, HEADER_SIZE, len(data), VERSION) + data
 
 
 @dataclass(slots=True)
 class DecoderStats:
-    """What a decoder has seen: packets decoded and the anomalies it skipped."""
+    """What a decoder has seen."""
 
     frames: int = 0
     garbage_bytes: int = 0
     oversize: int = 0
     bad_header: int = 0
-    invalid_utf8: int = 0
 
 
 class FrameDecoder:
     """A streaming decoder: feed it bytes in any chunks, get whole messages back.
 
-    It never raises. Bytes outside a packet are skipped up to the next ``ISCP`` magic
-    (a magic split across two reads is kept until the rest arrives). A header declaring
-    a header size outside 16..:data:`MAX_HEADER_SIZE` or a data size over
-    :data:`MAX_DATA_SIZE` is dropped without allocating anything, and decoding resumes
-    at the next magic. Invalid UTF-8 is replaced with U+FFFD. Each anomaly is logged
-    once when it happens (a run of garbage once, however it is chunked).
-
-    Resynchronising on the magic has one unavoidable consequence: garbage that itself
-    holds a plausible header (``ISCP`` and sane sizes) is taken for a packet and swallows
-    up to ``MAX_HEADER_SIZE + MAX_DATA_SIZE`` following bytes, real packets included.
+    It never raises. Garbage is skipped up to the next ``ISCP`` magic, a declared data
+    size over :data:`MAX_DATA_SIZE` is skipped without allocating it, invalid UTF-8 is
+    replaced. Each anomaly is logged once when it happens.
     """
 
-    __slots__ = ("_buffer", "_in_garbage", "stats")
+    __slots__ = ("_buffer", "_skip", "stats")
 
     def __init__(self) -> None:
         """Start with an empty buffer."""
         self._buffer = bytearray()
-        self._in_garbage = False
+        self._skip = 0  # bytes of an oversize frame still to drop as they arrive
         self.stats = DecoderStats()
 
     def feed(self, data: bytes) -> list[str]:
         """Add ``data``; return every message completed by it, e.g. ``"!1PWR01"``."""
+        if self._skip:
+            dropped = min(self._skip, len(data))
+            self._skip -= dropped
+            data = data[dropped:]
         buffer = self._buffer
         buffer += data
-        size = len(buffer)
-        stats = self.stats
         messages: list[str] = []
         start = 0
         while True:
             magic = buffer.find(MAGIC, start)
             if magic < 0:
+                # Keep a tail that may be the start of a magic split across reads.
                 keep = _partial_magic(buffer, start)
-                self._garbage(size - keep - start)
-                start = size - keep
+                self._garbage(len(buffer) - start - keep)
+                start = len(buffer) - keep
                 break
-            if magic > start:
-                self._garbage(magic - start)
-                start = magic
-            if size - start < HEADER_SIZE:
+            self._garbage(magic - start)
+            start = magic
+            if len(buffer) - start < HEADER_SIZE:
                 break
-            header_size, data_size = _SIZES.unpack_from(buffer, start + 4)
+            _, header_size, data_size, _ = _HEADER.unpack_from(buffer, start)
             if not HEADER_SIZE <= header_size <= MAX_HEADER_SIZE:
-                stats.bad_header += 1
-                _LOGGER.warning("Skipping an eISCP header declaring header size %d", header_size)
+                self.stats.bad_header += 1
+                _LOGGER.warning("Skipping eISCP packet with header size %d", header_size)
                 start += len(MAGIC)
                 continue
             if data_size > MAX_DATA_SIZE:
-                stats.oversize += 1
+                self.stats.oversize += 1
                 _LOGGER.warning(
-                    "Skipping an eISCP header declaring %d data bytes (limit %d)",
-                    data_size,
-                    MAX_DATA_SIZE,
+                    "Skipping eISCP packet declaring %d bytes (limit %d)", data_size, MAX_DATA_SIZE
                 )
-                start += HEADER_SIZE
+                end = start + header_size + data_size
+                if end > len(buffer):
+                    self._skip = end - len(buffer)
+                    start = len(buffer)
+                    break
+                start = end
                 continue
             end = start + header_size + data_size
-            if end > size:
+            if end > len(buffer):
                 break
-            payload = buffer[start + header_size : end].rstrip(_TERMINATORS)
+            text = _text(bytes(buffer[start + header_size : end]))
             start = end
-            stats.frames += 1
-            self._in_garbage = False
-            try:
-                text = payload.decode()
-            except UnicodeDecodeError as err:
-                stats.invalid_utf8 += 1
-                _LOGGER.debug("Replacing invalid UTF-8 in an eISCP message: %s", err)
-                text = payload.decode(errors="replace")
+            self.stats.frames += 1
             if text:
                 messages.append(text)
-        if start:
-            del buffer[:start]
+        del buffer[:start]
         return messages
 
     def _garbage(self, count: int) -> None:
-        if count <= 0:
-            return
-        self.stats.garbage_bytes += count
-        if not self._in_garbage:
-            self._in_garbage = True
-            _LOGGER.debug("Skipping bytes that are not eISCP (%d so far)", count)
+        if count > 0:
+            self.stats.garbage_bytes += count
+            _LOGGER.debug("Skipped %d bytes that are not eISCP", count)
 
 
 def _partial_magic(buffer: bytearray, start: int) -> int:
     """How many trailing bytes of ``buffer[start:]`` could begin a magic."""
-    for prefix in _MAGIC_PREFIXES:
-        if buffer.endswith(prefix) and len(buffer) - start >= len(prefix):
-            return len(prefix)
+    for keep in (3, 2, 1):
+        if len(buffer) - start >= keep and MAGIC.startswith(bytes(buffer[-keep:])):
+            return keep
     return 0
+
+
+def _text(data: bytes) -> str:
+    """The message text of a packet's data, terminators stripped."""
+    return data.rstrip(_TERMINATORS).decode("utf-8", errors="replace").strip("\x00")

@@ -114,33 +114,17 @@ class Dimmer(Message):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ChannelLevel(Message):
-    """A temporary channel level (CTL, SWL) as the device sent it.
+class CenterLevel(Message):
+    """CTL: centre speaker level in dB."""
 
-    The wire has three forms: ``"-C"``/``"00"``/``"+C"`` (whole dB, before 2016),
-    ``"-0C"``/``"000"``/``"+0C"`` (whole dB, ``wide``) and, on models whose NRI gives the
-    control ``step="0"``, the same wide form counting 0.5 dB steps (``"+18"`` is +12 dB).
-    The last two cannot be told apart on the wire, so ``level`` reads whole dB and
-    :meth:`db` takes the device's step.
-    """
-
-    steps: int  # the signed number on the wire
-    wide: bool  # sign + two hex digits ("+0C", "000") rather than one ("+C", "00")
-    level: float  # dB when the device counts whole dB (the same as ``steps``)
-
-    def db(self, *, half_steps: bool) -> float:
-        """The level in dB on a device counting 0.5 dB (``half_steps``) or 1 dB steps."""
-        return self.steps / 2 if half_steps else float(self.steps)
+    level: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CenterLevel(ChannelLevel):
-    """CTL: centre speaker level (-12..+12 dB)."""
+class SubwooferLevel(Message):
+    """SWL: subwoofer level in dB."""
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SubwooferLevel(ChannelLevel):
-    """SWL: subwoofer level (-15..+12 dB)."""
+    level: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -443,7 +427,7 @@ class ListXml(Message):
 
 
 # The spec's network service ids (NSV/NLT "xx"), uppercase hex.
-NET_SERVICES: Final[dict[str, str]] = {
+NET_SERVICES: dict[str, str] = {
     "00": "Music Server",
     "01": "Favorite",
     "02": "vTuner",
@@ -475,11 +459,582 @@ NET_SERVICES: Final[dict[str, str]] = {
     "43": "FlareConnect",
     "44": "AirPlay 2",
     "45": "Alexa",
-    "46": "Alexa MRM",
     "F0": "USB",
     "F1": "USB (rear)",
     "F2": "Internet Radio",
     "F3": "NET",
-    "F4": "Bluetooth",
     "FF": "None",
 }
+
+
+# --- parsing ------------------------------------------------------------------------
+
+_HEX2: Final = re.compile(r"[0-9A-Fa-f]{2}")
+_SIGNED_HEX: Final = re.compile(r"[-+]?[0-9A-Fa-f]{1,3}")
+_TONE: Final = re.compile(r"(?:B([-+]?[0-9A-Fa-f]{1,2}))?(?:T([-+]?[0-9A-Fa-f]{1,2}))?")
+_ENTITY_DECLARATION: Final = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+MAX_LIST_XML_SIZE: Final = 256 * 1024
+
+_Parser = Callable[[str, str], Message | None]
+
+
+def parse(text: str) -> Message:
+    """Parse one ISCP message (``"!1PWR01"`` or ``"PWR01"``); never raises."""
+    text = text.strip().rstrip("\x1a\x19")
+    if text.startswith("!") and len(text) >= 2:
+        text = text[2:]
+    code, params = text[:3], text[3:]
+    if params == "N/A":
+        return NotAvailable(code=code, raw=params)
+    parser = _PARSERS.get(code)
+    if parser is not None:
+        try:
+            message = parser(code, params)
+        except (ValueError, IndexError, KeyError) as err:
+            _LOGGER.debug("Cannot parse %s%s: %s", code, params[:80], err)
+            message = None
+        if message is not None:
+            return message
+    return RawMessage(code=code, raw=params)
+
+
+def _hex2(value: str) -> str:
+    if not _HEX2.fullmatch(value):
+        raise ValueError(f"not two hex digits: {value!r}")
+    return value.upper()
+
+
+def _signed_hex(value: str) -> int:
+    """Signed hex: "+A" is 10, "-0C" is -12, "00" is 0."""
+    if not _SIGNED_HEX.fullmatch(value):
+        raise ValueError(f"not a signed hex value: {value!r}")
+    return int(value, 16)
+
+
+def _bool(params: str) -> bool:
+    if params not in ("00", "01"):
+        raise ValueError(f"not 00/01: {params!r}")
+    return params == "01"
+
+
+def _zone(code: str) -> Zone:
+    zone = zone_of(code)
+    assert zone is not None  # only zoned codes are registered with zoned parsers
+    return zone
+
+
+def _power(code: str, params: str) -> Message:
+    return Power(code=code, raw=params, zone=_zone(code), on=_bool(params))
+
+
+def _volume(code: str, params: str) -> Message:
+    return Volume(code=code, raw=params, zone=_zone(code), level=int(_hex2(params), 16))
+
+
+def _mute(code: str, params: str) -> Message:
+    return Mute(code=code, raw=params, zone=_zone(code), muted=_bool(params))
+
+
+def _source(code: str, params: str) -> Message:
+    return Source(code=code, raw=params, zone=_zone(code), selector=_hex2(params))
+
+
+def _tone(code: str, params: str) -> Message | None:
+    match = _TONE.fullmatch(params)
+    if match is None or not params:
+        return None
+    bass, treble = match.groups()
+    return Tone(
+        code=code,
+        raw=params,
+        zone=_zone(code),
+        bass=None if bass is None else _signed_hex(bass),
+        treble=None if treble is None else _signed_hex(treble),
+    )
+
+
+def _level_db(params: str) -> float:
+    """CTL/SWL: two characters are whole dB, three are half-dB steps."""
+    value = _signed_hex(params)
+    digits = len(params.lstrip("+-"))
+    return value / 2 if digits == 3 else float(value)
+
+
+def _code_message[M: Message](cls: type[M], field: str) -> _Parser:
+    def parse_code(code: str, params: str) -> Message:
+        return cls(code=code, raw=params, **{field: _hex2(params)})
+
+    return parse_code
+
+
+def _center(code: str, params: str) -> Message:
+    return CenterLevel(code=code, raw=params, level=_level_db(params))
+
+
+def _subwoofer(code: str, params: str) -> Message:
+    return SubwooferLevel(code=code, raw=params, level=_level_db(params))
+
+
+def _fields(params: str, count: int) -> tuple[list[str], tuple[str, ...]]:
+    parts = params.split(",")
+    if parts and parts[-1] == "":
+        parts.pop()
+    parts = [p.strip() for p in parts]
+    head = parts[:count] + [""] * (count - len(parts))
+    return head, tuple(parts[count:])
+
+
+def _audio(code: str, params: str) -> Message:
+    f, extra = _fields(params, 6)
+    return AudioInfo(
+        code=code,
+        raw=params,
+        input_port=f[0],
+        input_format=f[1],
+        sample_rate=f[2],
+        input_channels=f[3],
+        listening_mode=f[4],
+        output_channels=f[5],
+        extra=extra,
+    )
+
+
+def _video(code: str, params: str) -> Message:
+    f, extra = _fields(params, 9)
+    return VideoInfo(
+        code=code,
+        raw=params,
+        input_port=f[0],
+        input_resolution=f[1],
+        input_color_schema=f[2],
+        input_color_depth=f[3],
+        output_port=f[4],
+        output_resolution=f[5],
+        output_color_schema=f[6],
+        output_color_depth=f[7],
+        picture_mode=f[8],
+        extra=extra,
+    )
+
+
+def _update(code: str, params: str) -> Message | None:
+    progress: int | None = None
+    if params in ("00", "01"):
+        state = UpdateState.AVAILABLE
+    elif params == "FF":
+        state = UpdateState.NONE
+    elif params == "CMP":
+        state = UpdateState.COMPLETED
+    elif params.startswith("D") and "-" in params:
+        state = UpdateState.UPDATING
+        percent = params.rsplit("-", 1)[1]
+        progress = int(percent) if percent.isdigit() else None
+    elif params.startswith("E"):
+        state = UpdateState.ERROR
+    else:
+        return None
+    return FirmwareUpdate(code=code, raw=params, state=state, progress=progress)
+
+
+def _preset(code: str, params: str) -> Message:
+    return Preset(code=code, raw=params, number=int(_hex2(params), 16))
+
+
+def _tuner(code: str, params: str) -> Message | None:
+    if not params.isdigit():
+        return None
+    return Tuner(code=code, raw=params, frequency=params)
+
+
+def _ecn(code: str, params: str) -> Message | None:
+    parts = params.strip().rstrip("\x19\x1a").split("/")
+    if len(parts) < 3 or not parts[0]:
+        return None
+    model, port_text, rest = parts[0], parts[1], parts[2:]
+    port = int(port_text) if port_text.isdigit() else 60128
+    if len(rest) >= 2:
+        region, identifier = rest[0], rest[1]
+    else:
+        region, identifier = rest[0][:2], rest[0][2:]
+    identifier = "".join(ch for ch in identifier if ch.isalnum())
+    return DeviceDiscovery(
+        code=code, raw=params, model=model, port=port, region=region, identifier=identifier
+    )
+
+
+def _nri(code: str, params: str) -> Message | None:
+    return ReceiverInfo(code=code, raw=params, xml=params) if params else None
+
+
+def _play_status(code: str, params: str) -> Message | None:
+    if len(params) not in (3, 4):
+        return None
+    return PlayStatus(
+        code=code,
+        raw=params,
+        play=_enum(PlayState, params[0], PlayState.STOPPED),
+        repeat=_enum(RepeatState, params[1], RepeatState.OFF),
+        shuffle=_enum(ShuffleState, params[2], ShuffleState.OFF),
+    )
+
+
+def _enum[E: StrEnum](cls: type[E], value: str, default: E) -> E:
+    try:
+        return cls(value)
+    except ValueError:
+        return default
+
+
+def _text_message[M: Title | Artist | Album](cls: type[M]) -> _Parser:
+    def parse_text(code: str, params: str) -> Message:
+        return cls(code=code, raw=params, text=params)
+
+    return parse_text
+
+
+def _seconds(value: str) -> int | None:
+    parts = value.split(":")
+    if not all(p.isdigit() for p in parts) or len(parts) not in (2, 3):
+        return None
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
+def _time(code: str, params: str) -> Message | None:
+    elapsed, _, total = params.partition("/")
+    if not _:
+        return None
+    return TimeInfo(code=code, raw=params, elapsed=_seconds(elapsed), total=_seconds(total))
+
+
+def _track(code: str, params: str) -> Message | None:
+    current, _, total = params.partition("/")
+    if not _:
+        return None
+    return TrackInfo(
+        code=code,
+        raw=params,
+        current=int(current) if current.isdigit() else None,
+        total=int(total) if total.isdigit() else None,
+    )
+
+
+def _file_info(code: str, params: str) -> Message:
+    parts = [*params.split("/", 2), "", ""]
+    return FileInfo(
+        code=code, raw=params, format=parts[0], sample_rate=parts[1], bit_depth=parts[2]
+    )
+
+
+def _menu(code: str, params: str) -> Message | None:
+    if len(params) != 9:
+        return None
+    return MenuStatus(
+        code=code,
+        raw=params,
+        track_menu=params[0] == "M",
+        positive_feed=params[1:3],
+        negative_feed=params[3:5],
+        time_seek=params[5] == "S",
+        time_display=params[6],
+        service_icon=params[7:9],
+    )
+
+
+def _net_status(code: str, params: str) -> Message | None:
+    if len(params) != 3:
+        return None
+    return NetStatus(
+        code=code, raw=params, network=params[0], front_usb=params[1], rear_usb=params[2]
+    )
+
+
+def _album_art(code: str, params: str) -> Message | None:
+    if len(params) < 2:
+        return None
+    try:
+        image_type, packet = ArtType(params[0]), ArtPacket(params[1])
+    except ValueError:
+        return None  # settings echoes: "DIS", "ENA", "LINK", "BMP", "REQ"
+    return AlbumArt(code=code, raw=params, image_type=image_type, packet=packet, data=params[2:])
+
+
+def _list_title(code: str, params: str) -> Message | None:
+    if len(params) < 22:
+        return None
+    return ListTitle(
+        code=code,
+        raw=params,
+        service=_hex2(params[0:2]),
+        ui=ListUI(params[2]),
+        layer=ListLayer(params[3]),
+        cursor=int(params[4:8], 16),
+        items=int(params[8:12], 16),
+        layers=int(params[12:14], 16),
+        start_flag=params[14],
+        reserved=params[15],
+        left_icon=params[16:18],
+        right_icon=params[18:20],
+        status=params[20:22],
+        title=params[22:],
+    )
+
+
+def _list_line(code: str, params: str) -> Message | None:
+    if len(params) < 3 or params[0] not in "AUC":
+        return None
+    line = None if params[1] == "-" else int(params[1])
+    return ListLine(
+        code=code, raw=params, info_type=params[0], line=line, property=params[2], text=params[3:]
+    )
+
+
+def _list_xml(code: str, params: str) -> Message | None:
+    if len(params) < 9 or params[0] != "X":
+        return None
+    sequence = int(params[1:5], 16)
+    success = params[5] == "S"
+    ui = ListUI(params[6])
+    xml = params[9:]
+    offset = total = 0
+    items: tuple[ListItem, ...] = ()
+    if success and xml:
+        if len(xml) > MAX_LIST_XML_SIZE or _ENTITY_DECLARATION.search(xml):
+            _LOGGER.warning("Refusing NLA list XML: oversize or declares entities")
+            return None
+        try:
+            root = ET.fromstring(xml)  # noqa: S314 - entity declarations are refused above
+        except ET.ParseError as err:
+            _LOGGER.debug("Malformed NLA list XML: %s", err)
+            return None
+        node = root.find("items")
+        if node is not None:
+            offset = int(node.get("offset", "0") or 0)
+            total = int(node.get("totalitems", "0") or 0)
+            items = tuple(
+                ListItem(
+                    title=item.get("title", ""),
+                    icon_type=item.get("icontype", ""),
+                    icon_id=item.get("iconid", ""),
+                    selectable=item.get("selectable", "1") == "1",
+                    url=item.get("url"),
+                )
+                for item in node.iter("item")
+            )
+    return ListXml(
+        code=code,
+        raw=params,
+        sequence=sequence,
+        success=success,
+        ui=ui,
+        offset=offset,
+        total=total,
+        items=items,
+    )
+
+
+_PARSERS: Final[dict[str, _Parser]] = {
+    **dict.fromkeys(POWER.values(), _power),
+    **dict.fromkeys(VOLUME.values(), _volume),
+    **dict.fromkeys(MUTE.values(), _mute),
+    **dict.fromkeys(SOURCE.values(), _source),
+    **dict.fromkeys(TONE.values(), _tone),
+    "LMD": _code_message(ListeningMode, "mode"),
+    "HDO": _code_message(HdmiOutput, "output"),
+    "DIM": _code_message(Dimmer, "level"),
+    "CTL": _center,
+    "SWL": _subwoofer,
+    "IFA": _audio,
+    "IFV": _video,
+    "UPD": _update,
+    "PRS": _preset,
+    "TUN": _tuner,
+    "ECN": _ecn,
+    "NRI": _nri,
+    "NST": _play_status,
+    "NTI": _text_message(Title),
+    "NAT": _text_message(Artist),
+    "NAL": _text_message(Album),
+    "NTM": _time,
+    "NTR": _track,
+    "NFI": _file_info,
+    "NMS": _menu,
+    "NDS": _net_status,
+    "NJA": _album_art,
+    "NLT": _list_title,
+    "NLS": _list_line,
+    "NLA": _list_xml,
+}
+
+
+# --- builders -----------------------------------------------------------------------
+
+
+class NetCommand(StrEnum):
+    """NTC (NTZ/NT3/NT4) network/USB operation commands."""
+
+    PLAY = "PLAY"
+    PAUSE = "PAUSE"
+    PLAY_PAUSE = "P/P"
+    STOP = "STOP"
+    TRACK_UP = "TRUP"
+    TRACK_DOWN = "TRDN"
+    FAST_FORWARD = "FF"
+    REWIND = "REW"
+    REPEAT = "REPEAT"
+    RANDOM = "RANDOM"
+    RETURN = "RETURN"
+    TOP = "TOP"
+    MENU = "MENU"
+    SELECT = "SELECT"
+    UP = "UP"
+    DOWN = "DOWN"
+    LEFT = "LEFT"
+    RIGHT = "RIGHT"
+
+
+MAX_VOLUME_LEVEL: Final = 0xC8  # 100 dB in half steps: the highest any device takes
+
+
+def query(code: str) -> str:
+    """``"PWR"`` -> ``"PWRQSTN"``."""
+    if len(code) != 3 or not code.isalnum():
+        raise ValueError(f"not a command code: {code!r}")
+    return f"{code}QSTN"
+
+
+def _check_hex2(value: str, what: str) -> str:
+    if not _HEX2.fullmatch(value):
+        raise ValueError(f"{what} must be two hex digits, not {value!r}")
+    return value.upper()
+
+
+def power(zone: Zone, on: bool) -> str:
+    """Power a zone on or to standby."""
+    return f"{POWER[zone]}{'01' if on else '00'}"
+
+
+def volume(zone: Zone, level: int) -> str:
+    """Set a zone's raw volume level."""
+    if not 0 <= level <= MAX_VOLUME_LEVEL:
+        raise ValueError(f"volume level {level} outside 0..{MAX_VOLUME_LEVEL}")
+    return f"{VOLUME[zone]}{level:02X}"
+
+
+def volume_up(zone: Zone) -> str:
+    """One volume step up."""
+    return f"{VOLUME[zone]}UP"
+
+
+def volume_down(zone: Zone) -> str:
+    """One volume step down."""
+    return f"{VOLUME[zone]}DOWN"
+
+
+def mute(zone: Zone, muted: bool) -> str:
+    """Mute or unmute a zone."""
+    return f"{MUTE[zone]}{'01' if muted else '00'}"
+
+
+def source(zone: Zone, selector: str) -> str:
+    """Select a zone's input by selector id."""
+    return f"{SOURCE[zone]}{_check_hex2(selector, 'selector')}"
+
+
+def listening_mode(mode: str) -> str:
+    """Select a listening mode by code."""
+    return f"LMD{_check_hex2(mode, 'listening mode')}"
+
+
+def hdmi_output(code: str) -> str:
+    """Select the HDMI output."""
+    return f"HDO{_check_hex2(code, 'HDMI output')}"
+
+
+def dimmer(level: str) -> str:
+    """Set the display dimmer."""
+    return f"DIM{_check_hex2(level, 'dimmer level')}"
+
+
+def _format_signed(value: int, digits: int) -> str:
+    if value == 0:
+        return "0" * digits
+    sign = "+" if value > 0 else "-"
+    return f"{sign}{abs(value):0{digits - 1}X}"
+
+
+def _tone_value(zone: Zone, letter: str, db: int) -> str:
+    if zone not in TONE:
+        raise ValueError(f"{zone} has no tone control")
+    if not -10 <= db <= 10:
+        raise ValueError(f"tone {db} dB outside -10..10")
+    return f"{TONE[zone]}{letter}{_format_signed(db, 2)}"
+
+
+def tone_bass(zone: Zone, db: int) -> str:
+    """Set a zone's bass in dB."""
+    return _tone_value(zone, "B", db)
+
+
+def tone_treble(zone: Zone, db: int) -> str:
+    """Set a zone's treble in dB."""
+    return _tone_value(zone, "T", db)
+
+
+def _level(code: str, db: float, half_steps: bool, low: float, high: float) -> str:
+    if not low <= db <= high:
+        raise ValueError(f"level {db} dB outside {low}..{high}")
+    if half_steps:
+        if db * 2 != int(db * 2):
+            raise ValueError(f"level {db} dB is not a multiple of 0.5")
+        return f"{code}{_format_signed(int(db * 2), 3)}"
+    if db != int(db):
+        raise ValueError(f"level {db} dB is not a whole number")
+    return f"{code}{_format_signed(int(db), 2)}"
+
+
+def center_level(db: float, *, half_steps: bool = False) -> str:
+    """Set the centre level (whole dB, or 0.5 dB steps where the device has them)."""
+    return _level("CTL", db, half_steps, -12, 12)
+
+
+def subwoofer_level(db: float, *, half_steps: bool = False) -> str:
+    """Set the subwoofer level (whole dB, or 0.5 dB steps where the device has them)."""
+    return _level("SWL", db, half_steps, -15, 12)
+
+
+def net_control(zone: Zone, command: NetCommand) -> str:
+    """A network/USB operation for the player as seen from ``zone``."""
+    return f"{NET_CONTROL[zone]}{command.value}"
+
+
+def time_seek(seconds: int, hours: bool) -> str:
+    """Seek to ``seconds``: ``NTSmm:ss``, or ``NTShh:mm:ss`` on devices flagged time_hhmmss."""
+    if seconds < 0:
+        raise ValueError("cannot seek to a negative time")
+    if hours:
+        if seconds >= 100 * 3600:
+            raise ValueError("seek time beyond 99:59:59")
+        return f"NTS{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    if seconds >= 100 * 60:
+        raise ValueError("seek time beyond 99:59")
+    return f"NTS{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def firmware_update_start() -> str:
+    """Start a firmware update over the network."""
+    return "UPDNET"
+
+
+def preset(number: int) -> str:
+    """Recall a tuner preset (1..40)."""
+    if not 1 <= number <= 40:
+        raise ValueError(f"preset {number} outside 1..40")
+    return f"PRS{number:02X}"
+
+
+def net_service(service_id: str) -> str:
+    """Select a network service by its NSV id."""
+    return f"NSV{_check_hex2(service_id, 'service id')}0"
