@@ -30,7 +30,12 @@ from custom_components.onkyo_eiscp.eiscp.const import (
     Zone,
     zone_of,
 )
-from custom_components.onkyo_eiscp.eiscp.frame import FrameDecoder, encode
+from custom_components.onkyo_eiscp.eiscp.frame import (
+    DEVICE_END,
+    DISCOVERY_END,
+    FrameDecoder,
+    encode,
+)
 from custom_components.onkyo_eiscp.eiscp.nri import DeviceInfo, parse_nri
 from custom_components.onkyo_eiscp.eiscp.volume import VolumeScale
 
@@ -82,7 +87,7 @@ class _Discovery(asyncio.DatagramProtocol):
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
         for text in FrameDecoder().feed(data):
             if text[2:] == "ECNQSTN" and self.transport is not None and not self._receiver.stalled:
-                self.transport.sendto(encode(self._receiver.ecn()), addr)
+                self.transport.sendto(encode(self._receiver.ecn(), terminator=DISCOVERY_END), addr)
 
 
 class VirtualReceiver:
@@ -220,7 +225,7 @@ class VirtualReceiver:
     def push(self, message: str) -> None:
         """Send ``message`` to every client now, as the device does on a change."""
         if not self.stalled:
-            self._broadcast(encode(message))
+            self._broadcast(_frame(message))
 
     def press(self, message: str) -> None:
         """Apply a command as if from the remote or front panel: state changes, clients hear."""
@@ -381,12 +386,12 @@ class VirtualReceiver:
         if params == "QSTN":
             if code in self.ignore:
                 return
-            client.send(encode(self._status(code) or f"{code}{NA}"))
+            client.send(_frame(self._status(code) or f"{code}{NA}"))
             return
         handler = self._commands.get(code)
         pushes = handler(code, params) if handler is not None else None
         if pushes is None:
-            client.send(encode(f"{code}{NA}"))
+            client.send(_frame(f"{code}{NA}"))
             return
         for push in pushes:
             self.push(push)
@@ -677,6 +682,11 @@ class VirtualReceiver:
 
     def _has_net_selector(self, zone: Zone) -> bool:
         return any(s.id == "2B" and s.in_zone(zone) for s in self.info.selectors)
+
+
+def _frame(message: str) -> bytes:
+    """A message framed the way devices send them."""
+    return encode(message, terminator=DEVICE_END)
 
 
 def _time(seconds: int, hours: bool) -> str:

@@ -27,9 +27,18 @@ class OnkyoNumberEntityDescription(NumberEntityDescription):
     """How one level reads and sets the device."""
 
     control: str  # NRI control id holding the range
-    value_fn: Callable[[OnkyoCoordinator, Zone], float | None]
-    command_fn: Callable[[Zone, float, ControlRange], str]
+    value_fn: Callable[[OnkyoCoordinator, Zone, ControlRange], float | None]
+    command_fn: Callable[[OnkyoCoordinator, Zone, float, ControlRange], str]
     zones: tuple[Zone, ...] = (Zone.MAIN,)
+
+
+def _db(level: msg.ChannelLevel | None, control: ControlRange) -> float | None:
+    return None if level is None else level.db(control.step)
+
+
+def _digits(level: msg.ChannelLevel | None) -> int:
+    """Answer in the form the device uses (2 or 3 digits); 2 until it has said."""
+    return 2 if level is None else level.digits
 
 
 NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
@@ -38,30 +47,34 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         translation_key="bass",
         control="Bass",
         zones=tuple(TONE),
-        value_fn=lambda c, zone: c.state.zones[zone].bass,
-        command_fn=lambda zone, db, _: msg.tone_bass(zone, int(db)),
+        value_fn=lambda c, zone, _: c.state.zones[zone].bass,
+        command_fn=lambda _, zone, db, __: msg.tone_bass(zone, int(db)),
     ),
     OnkyoNumberEntityDescription(
         key="treble",
         translation_key="treble",
         control="Treble",
         zones=tuple(TONE),
-        value_fn=lambda c, zone: c.state.zones[zone].treble,
-        command_fn=lambda zone, db, _: msg.tone_treble(zone, int(db)),
+        value_fn=lambda c, zone, _: c.state.zones[zone].treble,
+        command_fn=lambda _, zone, db, __: msg.tone_treble(zone, int(db)),
     ),
     OnkyoNumberEntityDescription(
         key="center_level",
         translation_key="center_level",
         control="Center Level",
-        value_fn=lambda c, _: c.state.center_level,
-        command_fn=lambda _, db, r: msg.center_level(db, half_steps=r.step < 1),
+        value_fn=lambda c, _, r: _db(c.state.center_level, r),
+        command_fn=lambda c, _, db, r: msg.center_level(
+            db, half_steps=r.step < 1, digits=_digits(c.state.center_level)
+        ),
     ),
     OnkyoNumberEntityDescription(
         key="subwoofer_level",
         translation_key="subwoofer_level",
         control="Subwoofer Level",
-        value_fn=lambda c, _: c.state.subwoofer_level,
-        command_fn=lambda _, db, r: msg.subwoofer_level(db, half_steps=r.step < 1),
+        value_fn=lambda c, _, r: _db(c.state.subwoofer_level, r),
+        command_fn=lambda c, _, db, r: msg.subwoofer_level(
+            db, half_steps=r.step < 1, digits=_digits(c.state.subwoofer_level)
+        ),
     ),
 )
 
@@ -109,7 +122,7 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
     @property
     def native_value(self) -> float | None:
         """The level the device reports."""
-        return self.entity_description.value_fn(self.coordinator, self.zone)
+        return self.entity_description.value_fn(self.coordinator, self.zone, self._range)
 
     async def async_set_native_value(self, value: float) -> None:
         """Send the level, if it is a step within the device's range."""
@@ -126,4 +139,6 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
                     "step": str(r.step),
                 },
             )
-        await self.coordinator.async_send(self.entity_description.command_fn(self.zone, value, r))
+        await self.coordinator.async_send(
+            self.entity_description.command_fn(self.coordinator, self.zone, value, r)
+        )

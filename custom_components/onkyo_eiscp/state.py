@@ -103,8 +103,8 @@ class DeviceState:
     listening_mode: str | None = None
     hdmi_output: str | None = None
     dimmer: str | None = None
-    center_level: float | None = None
-    subwoofer_level: float | None = None
+    center_level: CenterLevel | None = None
+    subwoofer_level: SubwooferLevel | None = None
     audio_info: AudioInfo | None = None
     video_info: VideoInfo | None = None
     firmware: UpdateState | None = None
@@ -223,10 +223,10 @@ class DeviceState:
                 return _set(self, "hdmi_output", output)
             case Dimmer(level=level):
                 return _set(self, "dimmer", level)
-            case CenterLevel(level=level):
-                return _set(self, "center_level", level)
-            case SubwooferLevel(level=level):
-                return _set(self, "subwoofer_level", level)
+            case CenterLevel():
+                return _set(self, "center_level", message)
+            case SubwooferLevel():
+                return _set(self, "subwoofer_level", message)
             case AudioInfo():
                 return _set(self, "audio_info", message)
             case VideoInfo():

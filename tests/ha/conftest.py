@@ -6,6 +6,8 @@ from collections.abc import AsyncGenerator
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.onkyo_eiscp.const import DOMAIN
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -18,6 +20,12 @@ DEFAULT_PROFILE = "TX-NR686"
 @pytest.fixture(autouse=True)
 def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/onkyo_eiscp."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots that serialize Home Assistant objects without volatile fields."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture

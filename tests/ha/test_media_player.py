@@ -101,8 +101,8 @@ async def test_entities_snapshot(
     snapshot: SnapshotAssertion,
 ) -> None:
     """One media player per enabled zone, with the device's inputs and modes."""
-    await until(lambda: "PWRQSTN" in receiver.received)
-    await hass.async_block_till_done()
+    players = hass.states.async_entity_ids(MP_DOMAIN)
+    await until(lambda: all(hass.states.is_state(p, STATE_OFF) for p in players))
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
     devices = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
     assert devices == snapshot(name="devices")

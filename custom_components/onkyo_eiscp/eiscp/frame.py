@@ -31,17 +31,23 @@ _TERMINATORS: Final = b"\x1a\x19\r\n\x00"
 _FORBIDDEN: Final = ("\r", "\n", "\x1a")
 
 
-def encode(message: str, *, unit: str = "1") -> bytes:
+# What devices end their messages with, over TCP and in discovery replies.
+DEVICE_END: Final = b"\x1a\r\n"
+DISCOVERY_END: Final = b"\x19\r\n"
+
+
+def encode(message: str, *, unit: str = "1", terminator: bytes = b"\r") -> bytes:
     """Frame one ISCP message: ``"PWR01"`` becomes an eISCP packet of ``!1PWR01`` + CR.
 
     A message that starts with ``!`` keeps its own unit character (``"!xECNQSTN"``).
+    Clients end messages with CR; a device (or a virtual one) passes its own terminator.
     """
     if not message:
         raise FrameError("empty message")
     if any(char in message for char in _FORBIDDEN):
         raise FrameError(f"message contains a terminator: {message!r}")
     text = message if message.startswith("!") else f"!{unit}{message}"
-    data = text.encode() + b"\r"
+    data = text.encode() + terminator
     return _HEADER.pack(MAGIC, HEADER_SIZE, len(data), VERSION) + data
 
 

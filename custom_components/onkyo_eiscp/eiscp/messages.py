@@ -114,17 +114,30 @@ class Dimmer(Message):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CenterLevel(Message):
-    """CTL: centre speaker level in dB."""
+class ChannelLevel(Message):
+    """A speaker level as sent: signed hex ``steps`` in 2 or 3 ``digits``.
 
-    level: float
+    Two digits are whole dB. Three digits are whole dB on most models ("+0C" = +12 dB)
+    but half-dB steps on models whose NRI gives the control step 0 ("+18" = +12 dB):
+    only NRI can tell, so :meth:`db` takes the device's step.
+    """
+
+    steps: int
+    digits: int
+
+    def db(self, step: float) -> float:
+        """The level in dB for a device whose NRI gives this control ``step``."""
+        return self.steps * 0.5 if step < 1 and self.digits == 3 else float(self.steps)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SubwooferLevel(Message):
-    """SWL: subwoofer level in dB."""
+class CenterLevel(ChannelLevel):
+    """CTL: centre speaker level."""
 
-    level: float
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubwooferLevel(ChannelLevel):
+    """SWL: subwoofer level."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -553,11 +566,9 @@ def _tone(code: str, params: str) -> Message | None:
     )
 
 
-def _level_db(params: str) -> float:
-    """CTL/SWL: two characters are whole dB, three are half-dB steps."""
-    value = _signed_hex(params)
-    digits = len(params.lstrip("+-"))
-    return value / 2 if digits == 3 else float(value)
+def _level(code: str, params: str) -> Message:
+    cls = CenterLevel if code == "CTL" else SubwooferLevel
+    return cls(code=code, raw=params, steps=_signed_hex(params), digits=len(params))
 
 
 def _code_message[M: Message](cls: type[M], field: str) -> _Parser:
@@ -565,14 +576,6 @@ def _code_message[M: Message](cls: type[M], field: str) -> _Parser:
         return cls(code=code, raw=params, **{field: _hex2(params)})
 
     return parse_code
-
-
-def _center(code: str, params: str) -> Message:
-    return CenterLevel(code=code, raw=params, level=_level_db(params))
-
-
-def _subwoofer(code: str, params: str) -> Message:
-    return SubwooferLevel(code=code, raw=params, level=_level_db(params))
 
 
 def _fields(params: str, count: int) -> tuple[list[str], tuple[str, ...]]:
@@ -844,8 +847,8 @@ _PARSERS: Final[dict[str, _Parser]] = {
     "LMD": _code_message(ListeningMode, "mode"),
     "HDO": _code_message(HdmiOutput, "output"),
     "DIM": _code_message(Dimmer, "level"),
-    "CTL": _center,
-    "SWL": _subwoofer,
+    "CTL": _level,
+    "SWL": _level,
     "IFA": _audio,
     "IFV": _video,
     "UPD": _update,
@@ -983,7 +986,9 @@ def tone_treble(zone: Zone, db: int) -> str:
     return _tone_value(zone, "T", db)
 
 
-def _level(code: str, db: float, half_steps: bool, low: float, high: float) -> str:
+def _channel_level(
+    code: str, db: float, *, half_steps: bool, digits: int, low: float, high: float
+) -> str:
     if not low <= db <= high:
         raise ValueError(f"level {db} dB outside {low}..{high}")
     if half_steps:
@@ -992,17 +997,17 @@ def _level(code: str, db: float, half_steps: bool, low: float, high: float) -> s
         return f"{code}{_format_signed(int(db * 2), 3)}"
     if db != int(db):
         raise ValueError(f"level {db} dB is not a whole number")
-    return f"{code}{_format_signed(int(db), 2)}"
+    return f"{code}{_format_signed(int(db), digits)}"
 
 
-def center_level(db: float, *, half_steps: bool = False) -> str:
-    """Set the centre level (whole dB, or 0.5 dB steps where the device has them)."""
-    return _level("CTL", db, half_steps, -12, 12)
+def center_level(db: float, *, half_steps: bool = False, digits: int = 2) -> str:
+    """Set the centre level: 0.5 dB steps where NRI says so, else whole dB in ``digits``."""
+    return _channel_level("CTL", db, half_steps=half_steps, digits=digits, low=-12, high=12)
 
 
-def subwoofer_level(db: float, *, half_steps: bool = False) -> str:
-    """Set the subwoofer level (whole dB, or 0.5 dB steps where the device has them)."""
-    return _level("SWL", db, half_steps, -15, 12)
+def subwoofer_level(db: float, *, half_steps: bool = False, digits: int = 2) -> str:
+    """Set the subwoofer level: 0.5 dB steps where NRI says so, else whole dB in ``digits``."""
+    return _channel_level("SWL", db, half_steps=half_steps, digits=digits, low=-15, high=12)
 
 
 def net_control(zone: Zone, command: NetCommand) -> str:
