@@ -24,7 +24,7 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_SOURCES, CONF_VOLUME_LIMIT, DEFAULT_VOLUME_LIMIT, DOMAIN
 from .eiscp import messages as msg
 from .eiscp.client import Client
-from .eiscp.const import MUTE, POWER, SOURCE, VOLUME, Zone
+from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
 from .eiscp.errors import ConnectionClosedError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .eiscp.volume import VolumeScale
@@ -250,9 +250,16 @@ class OnkyoCoordinator:
             codes.append(SOURCE[zone])
         if self.volume_scale(zone).has_volume:
             codes += [VOLUME[zone], MUTE[zone]]
+        if zone in TONE and self.has_tone(zone):
+            codes.append(TONE[zone])
         if zone is Zone.MAIN:
             codes += self.main_extra_queries()
         return codes
+
+    def has_tone(self, zone: Zone) -> bool:
+        """Whether NRI gives ``zone`` a bass or treble range."""
+        ranges = self.info.ranges
+        return ("Bass", zone) in ranges or ("Treble", zone) in ranges
 
     def main_extra_queries(self) -> list[str]:
         """Main-zone extras NRI says exist (needless queries upset some receivers)."""
@@ -260,8 +267,12 @@ class OnkyoCoordinator:
         codes: list[str] = []
         if self.has_listening_modes:
             codes.append("LMD")
-        if (("Bass", Zone.MAIN) in info.ranges) or (("Treble", Zone.MAIN) in info.ranges):
-            codes.append("TFR")
+        if ("Center Level", Zone.MAIN) in info.ranges:
+            codes.append("CTL")
+        if ("Subwoofer Level", Zone.MAIN) in info.ranges:
+            codes.append("SWL")
+        if info.flag("HDMIOUT Sub"):
+            codes.append("HDO")
         if info.flag("Dimmer"):
             codes.append("DIM")
         if not info.flag("NoAudioInfo") and info.selectors and not info.flag("NoVolume"):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
+from collections.abc import AsyncGenerator, Generator
+from unittest.mock import PropertyMock, patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -29,6 +31,17 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create entities that are disabled by default as enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@pytest.fixture
 def profile(request: pytest.FixtureRequest) -> str:
     """The virtual receiver's profile (parametrize ``profile`` to change it)."""
     return getattr(request, "param", DEFAULT_PROFILE)
@@ -39,6 +52,27 @@ async def receiver(profile: str) -> AsyncGenerator[VirtualReceiver]:
     """A running virtual receiver on loopback."""
     async with VirtualReceiver(profile, tick=0.05) as vr:
         yield vr
+
+
+async def settle(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Wait until the setup queries are answered and their state is written.
+
+    Replies come back in order on one connection, so once a final query is answered,
+    every earlier one is too.
+    """
+    coordinator = entry.runtime_data
+    async with asyncio.timeout(5):
+        while coordinator._background:
+            await asyncio.sleep(0.01)
+    await coordinator.client.query("PWR")
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def settled(hass: HomeAssistant, init_integration: MockConfigEntry) -> MockConfigEntry:
+    """The integration set up, with every setup query answered (for snapshots)."""
+    await settle(hass, init_integration)
+    return init_integration
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) 
 @pytest.mark.parametrize("profile", ["NS-6130", "TX-NR474", "TX-NR686", "TX-RZ630"], indirect=True)
 async def test_entities_snapshot(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
+    settled: MockConfigEntry,
     receiver: VirtualReceiver,
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
@@ -103,8 +103,8 @@ async def test_entities_snapshot(
     """One media player per enabled zone, with the device's inputs and modes."""
     players = hass.states.async_entity_ids(MP_DOMAIN)
     await until(lambda: all(hass.states.is_state(p, STATE_OFF) for p in players))
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
-    devices = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
+    await snapshot_platform(hass, entity_registry, snapshot, settled.entry_id)
+    devices = dr.async_entries_for_config_entry(device_registry, settled.entry_id)
     assert devices == snapshot(name="devices")
 
 

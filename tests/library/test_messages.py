@@ -263,7 +263,7 @@ def test_firmware_update(params: str, state: m.UpdateState | None, progress: int
         ("TX-NR686/60128/DX/0009B0123456", "TX-NR686", 60128, "DX", "0009B0123456"),
         ("TX-NR686/60128/DX0009B0123456", "TX-NR686", 60128, "DX", "0009B0123456"),
         ("NS-6130/60128/XX/0009B0E1EE7F\x19", "NS-6130", 60128, "XX", "0009B0E1EE7F"),
-        ("VSX-832/x/JP/001122334455", "VSX-832", 60128, "JP", "001122334455"),
+        ("TX-NR686/DX/0009B0123456", "TX-NR686", 60128, "DX", "0009B0123456"),
     ],
 )
 def test_discovery_reply(params: str, model: str, port: int, region: str, identifier: str) -> None:

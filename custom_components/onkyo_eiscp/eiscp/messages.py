@@ -654,7 +654,9 @@ def _ecn(code: str, params: str) -> Message | None:
     if len(parts) < 3 or not parts[0]:
         return None
     model, port_text, rest = parts[0], parts[1], parts[2:]
-    port = int(port_text) if port_text.isdigit() else 60128
+    if not port_text.isdigit():  # no port field: "model/region/identifier"
+        port_text, rest = "", parts[1:]
+    port = int(port_text) if port_text else 60128
     if len(rest) >= 2:
         region, identifier = rest[0], rest[1]
     else:
