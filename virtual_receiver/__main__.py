@@ -10,7 +10,7 @@ import signal
 from .receiver import VirtualReceiver, available_profiles
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
+def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m virtual_receiver", description="Serve a virtual eISCP device."
     )
@@ -24,15 +24,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def serve(args: argparse.Namespace) -> None:
-    """Serve until SIGINT or SIGTERM."""
+async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> None:
+    """Serve until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
     receiver = VirtualReceiver(
         args.profile, host=args.host, port=args.port, tick=args.tick, art_port=args.art_port
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     async with receiver:
         if args.play:
             receiver.play_playlist()
@@ -51,7 +52,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The command line."""
-    args = _arguments(argv)
+    args = arguments(argv)
     if args.list_profiles:
         print("\n".join(available_profiles()))
         return 0

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from homeassistant.components.number import NumberEntity, NumberEntityDescription
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+)
 from homeassistant.const import EntityCategory, UnitOfSoundPressure
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -100,6 +104,7 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
 
     entity_description: OnkyoNumberEntityDescription
     _attr_entity_category = EntityCategory.CONFIG
+    _attr_device_class = NumberDeviceClass.SOUND_PRESSURE
     _attr_native_unit_of_measurement = UnitOfSoundPressure.DECIBEL
 
     def __init__(

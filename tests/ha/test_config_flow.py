@@ -26,7 +26,11 @@ FLOW = "custom_components.onkyo_eiscp.config_flow"
 @pytest.fixture(autouse=True)
 def _fast_timeouts() -> Generator[None]:
     """Short waits: a silent device must not slow the suite down."""
-    with patch(f"{FLOW}.VALIDATE_TIMEOUT", 0.5), patch(f"{FLOW}.DISCOVERY_TIMEOUT", 0.3):
+    with (
+        patch(f"{FLOW}.VALIDATE_TIMEOUT", 0.5),
+        patch(f"{FLOW}.DISCOVERY_TIMEOUT", 0.3),
+        patch("custom_components.onkyo_eiscp.SETUP_TIMEOUT", 0.5),
+    ):
         yield
 
 
@@ -399,9 +403,10 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
 async def test_options_flow_without_selectors(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
-    """A device without inputs (network player) only offers the volume limit."""
+    """A device without a usable NRI (so no inputs) only offers the volume limit."""
     await receiver.stop()
     async with VirtualReceiver("NS-6130") as player:
+        player.ignore.add("NRI")
         entry = MockConfigEntry(
             domain=DOMAIN,
             unique_id=player.identifier,
@@ -412,6 +417,6 @@ async def test_options_flow_without_selectors(
         await hass.async_block_till_done()
         result = await hass.config_entries.options.async_init(entry.entry_id)
         keys = {str(key) for key in result["data_schema"].schema}
-        assert CONF_VOLUME_LIMIT in keys
+        assert keys == {CONF_VOLUME_LIMIT}
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()

@@ -17,7 +17,7 @@ from custom_components.onkyo_eiscp.eiscp.client import Client
 from custom_components.onkyo_eiscp.eiscp.const import Zone
 from custom_components.onkyo_eiscp.eiscp.frame import encode
 from virtual_receiver import Track, VirtualReceiver, available_profiles
-from virtual_receiver.__main__ import main
+from virtual_receiver.__main__ import arguments, main, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -245,3 +245,12 @@ async def test_cli_serves_until_interrupted() -> None:
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_serve_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    """serve() prints what it serves and stops when asked."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(arguments(["--port", "0", "--play", "--art-port", "0"]), stop))
+    await _until(lambda: "Ctrl-C" in capsys.readouterr().out or task.done())
+    stop.set()
+    await task
