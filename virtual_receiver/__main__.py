@@ -11,6 +11,7 @@ from .receiver import VirtualReceiver, available_profiles
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line's options."""
     parser = argparse.ArgumentParser(
         prog="python -m virtual_receiver", description="Serve a virtual eISCP device."
     )
