@@ -8,11 +8,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.onkyo_eiscp.const import DOMAIN
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
-from virtual_receiver import VirtualReceiver
+from virtual_receiver import VirtualReceiver, available_profiles
 
 from .helpers import free_port, state_until, until
 
@@ -136,3 +137,25 @@ async def test_half_open_connection_is_detected(
     await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE, timeout=20)
     await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("model", available_profiles())
+async def test_every_device_can_be_added_and_set_up(hass: HomeAssistant, model: str) -> None:
+    """Each of the 38 real devices is added through the UI flow and gets its media players."""
+    async with VirtualReceiver(model) as receiver:
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "manual"}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        entry = result["result"]
+        await hass.async_block_till_done()
+        assert entry.state is ConfigEntryState.LOADED
+        players = hass.states.async_entity_ids("media_player")
+        assert len(players) == len(receiver.info.enabled_zones)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+        await until(lambda: receiver.client_count == 0)
