@@ -10,7 +10,8 @@ delays the hot path).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -300,10 +301,11 @@ class OnkyoCoordinator:
 
     # --- commands ----------------------------------------------------------------
 
-    async def async_send(self, message: str) -> None:
-        """Send one command to the device: the integration's only write path."""
+    @contextlib.contextmanager
+    def _connected(self) -> Iterator[None]:
+        """Turn a closed connection into a translated error for the user."""
         try:
-            await self.client.send(message)
+            yield
         except ConnectionClosedError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
@@ -311,16 +313,15 @@ class OnkyoCoordinator:
                 translation_placeholders={"host": self.client.host},
             ) from err
 
+    async def async_send(self, message: str) -> None:
+        """Send one command to the device: the integration's only write path."""
+        with self._connected():
+            await self.client.send(message)
+
     async def async_request(self, message: str, reply_code: str, timeout: float) -> Message:
-        """Send a command and wait for the reply with ``reply_code``."""
-        try:
+        """Send a command and wait for the reply with ``reply_code`` (same write path)."""
+        with self._connected():
             return await self.client.request(message, reply_code, timeout=timeout)
-        except ConnectionClosedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="not_connected",
-                translation_placeholders={"host": self.client.host},
-            ) from err
 
     async def async_cycle_until(
         self, zone: Zone, command: msg.NetCommand, reached: Callable[[], bool]

@@ -15,15 +15,26 @@ class OnkyoEntity(Entity):
     _attr_should_poll = False
 
     def __init__(
-        self, coordinator: OnkyoCoordinator, zone: Zone, key: str | None, topics: set[str]
+        self,
+        coordinator: OnkyoCoordinator,
+        zone: Zone,
+        key: str | None,
+        topics: set[str],
+        translation_key: str | None = None,
     ) -> None:
-        """Name the entity after its zone and key; listen to ``topics``."""
+        """Name the entity after its zone and key; listen to ``topics``.
+
+        Entities of zones other than the main one use ``<translation_key>_<zone>``, so
+        their names say the zone ("Zone 2 bass").
+        """
         self.coordinator = coordinator
         self.zone = zone
         self._topics = topics
         suffix = f"_{key}" if key else ""
         self._attr_unique_id = f"{coordinator.identifier}_{zone.value}{suffix}"
         self._attr_device_info = coordinator.device_info
+        if translation_key is not None and zone is not Zone.MAIN:
+            self._attr_translation_key = f"{translation_key}_{zone.value}"
 
     @property
     def available(self) -> bool:

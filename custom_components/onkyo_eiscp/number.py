@@ -115,10 +115,14 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
         control: ControlRange,
     ) -> None:
         """Set up the level for ``zone`` with the device's range."""
-        super().__init__(coordinator, zone, description.key, {zone.value, TOPIC_DEVICE})
+        super().__init__(
+            coordinator,
+            zone,
+            description.key,
+            {zone.value, TOPIC_DEVICE},
+            description.translation_key,
+        )
         self.entity_description = description
-        if zone is not Zone.MAIN:
-            self._attr_translation_key = f"{description.translation_key}_{zone.value}"
         self._range = control
         self._attr_native_min_value = control.min
         self._attr_native_max_value = control.max

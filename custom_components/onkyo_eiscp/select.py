@@ -129,10 +129,14 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
         description: OnkyoSelectEntityDescription,
     ) -> None:
         """Set up the select for ``zone``."""
-        super().__init__(coordinator, zone, description.key, {zone.value, TOPIC_DEVICE})
+        super().__init__(
+            coordinator,
+            zone,
+            description.key,
+            {zone.value, TOPIC_DEVICE},
+            description.translation_key,
+        )
         self.entity_description = description
-        if zone is not Zone.MAIN:
-            self._attr_translation_key = f"{description.translation_key}_{zone.value}"
         self._codes = description.options_fn(coordinator, zone)
         self._attr_options = list(dict.fromkeys(self._codes.values()))
 
