@@ -54,11 +54,27 @@ async def test_update_available_and_install(hass: HomeAssistant, receiver: Virtu
     await state_until(hass, ENTITY, lambda s: s.state == STATE_OFF)
 
 
-@pytest.mark.parametrize("profile", ["TX-NR474"], indirect=True)
-@pytest.mark.usefixtures("init_integration")
-async def test_unknown_before_the_device_says(
+async def test_unknown_until_the_device_says(
+    hass: HomeAssistant, config_entry: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """A device that ignores UPDQSTN leaves the entity unknown, and nothing breaks."""
+    receiver.ignore.add("UPD")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await receiver.wait_for("UPDQSTN")
+    await hass.async_block_till_done()
+    assert hass.states.get(ENTITY).state == "unknown"
+    receiver.push("UPDFF")
+    await state_until(hass, ENTITY, lambda s: s.state == STATE_OFF)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+@pytest.mark.parametrize("profile", ["TX-8150"], indirect=True)
+@pytest.mark.usefixtures("settled")
+async def test_no_entity_without_network_update(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
-    """Until UPD is answered the entity is unknown; no entity without network update."""
-    receiver.ignore.add("UPD")
-    assert hass.states.async_entity_ids(UPDATE) in ([], ["update.onkyo_tx_nr474_firmware"])
+    """A device whose NRI says NetUpdate 0 gets no firmware entity and no UPD query."""
+    assert hass.states.async_entity_ids(UPDATE) == []
+    assert "PWRQSTN" in receiver.received
+    assert "UPDQSTN" not in receiver.received
