@@ -182,11 +182,17 @@ class OnkyoCoordinator:
 
     @callback
     def _on_message(self, message: Message) -> None:
+        was_on = self.state.zones[message.zone].power if isinstance(message, msg.Power) else None
         changed = self.state.apply(message, dt_util.utcnow())
         if isinstance(message, msg.PlayStatus):
             self._on_play_status(message)
-        elif isinstance(message, msg.Power) and message.on and changed:
-            self._query(self._zone_queries(message.zone))
+        elif (
+            isinstance(message, msg.Power)
+            and message.on
+            # The main zone's state is asked on connect; other zones' when they come on.
+            and (was_on is False or message.zone is not Zone.MAIN)
+        ):
+            self._query(self._zone_query_codes(message.zone))
         if changed:
             self._pending |= changed
             if self._flush_handle is None:
@@ -240,9 +246,6 @@ class OnkyoCoordinator:
         if self.info.functions.get("NetUpdate", "1") != "0":
             codes.append("UPD")
         return codes
-
-    def _zone_queries(self, zone: Zone) -> list[str]:
-        return self._zone_query_codes(zone)
 
     def _zone_query_codes(self, zone: Zone) -> list[str]:
         """The state of one zone, asking only what NRI says the device has."""

@@ -15,6 +15,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from virtual_receiver import VirtualReceiver, available_profiles
 
+from .conftest import settle
 from .helpers import free_port, state_until, until
 
 MAIN = "media_player.onkyo_tx_nr686"
@@ -159,3 +160,22 @@ async def test_every_device_can_be_added_and_set_up(hass: HomeAssistant, model: 
         assert await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
         await until(lambda: receiver.client_count == 0)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_zone_state_is_asked_once_per_power_on(
+    hass: HomeAssistant, receiver: VirtualReceiver, config_entry: MockConfigEntry
+) -> None:
+    """Main zone already on at connect: asked once; a zone that comes on: asked then."""
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    receiver.press("PWR01")
+    receiver.clear_received()
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass, config_entry)
+    assert receiver.received.count("SLIQSTN") == 1
+    assert "SLZQSTN" not in receiver.received
+    receiver.press("ZPW01")
+    await receiver.wait_for("SLZQSTN")
+    receiver.press("PWR00")
+    receiver.press("PWR01")
+    await until(lambda: receiver.received.count("SLIQSTN") == 2)
