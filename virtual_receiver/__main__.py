@@ -21,6 +21,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--play", action="store_true", help="power on and play a demo playlist")
     parser.add_argument("--tick", type=float, default=1.0, help="seconds per played second")
     parser.add_argument("--art-port", type=int, default=None, help="serve album art on this port")
+    parser.add_argument(
+        "--log-commands", action="store_true", help="print every message clients send"
+    )
     parser.add_argument("--list-profiles", action="store_true", help="list profiles and exit")
     return parser.parse_args(argv)
 
@@ -28,7 +31,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> None:
     """Serve until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
     receiver = VirtualReceiver(
-        args.profile, host=args.host, port=args.port, tick=args.tick, art_port=args.art_port
+        args.profile,
+        host=args.host,
+        port=args.port,
+        tick=args.tick,
+        art_port=args.art_port,
+        log_commands=args.log_commands,
     )
     if stop is None:
         stop = asyncio.Event()

@@ -104,8 +104,13 @@ class VirtualReceiver:
         identifier: str | None = None,
         tick: float = 1.0,
         art_port: int | None = None,
+        log_commands: bool = False,
     ) -> None:
-        """Load ``profile`` (a file in profiles/); :meth:`start` serves it."""
+        """Load ``profile`` (a file in profiles/); :meth:`start` serves it.
+
+        ``log_commands`` prints every message a client sends ("received PWR01"), so a
+        test that runs the receiver as a separate process can see them.
+        """
         path = PROFILES_DIR / f"{profile}.xml"
         if not path.is_file():
             raise ValueError(f"unknown profile {profile!r}; see available_profiles()")
@@ -120,6 +125,7 @@ class VirtualReceiver:
         self._art_port = art_port
         self.max_clients = max_clients
         self.tick = tick
+        self.log_commands = log_commands
         self.stalled = False
         self.ignore: set[str] = set()
         self.nri_override: str | None = None
@@ -382,6 +388,8 @@ class VirtualReceiver:
         self.received_at.append(asyncio.get_running_loop().time())
         client.received.append(message)
         self._received_changed.set()
+        if self.log_commands:
+            print(f"received {message}", flush=True)  # noqa: T201 - the option's purpose
         code, params = message[:3], message[3:]
         if params == "QSTN":
             if code in self.ignore:

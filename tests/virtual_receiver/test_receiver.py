@@ -250,7 +250,18 @@ async def test_cli_serves_until_interrupted() -> None:
 async def test_serve_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     """serve() prints what it serves and stops when asked."""
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(arguments(["--port", "0", "--play", "--art-port", "0"]), stop))
+    options = ["--port", "0", "--play", "--art-port", "0", "--log-commands"]
+    task = asyncio.create_task(serve(arguments(options), stop))
     await _until(lambda: "Ctrl-C" in capsys.readouterr().out or task.done())
     stop.set()
     await task
+
+
+async def test_log_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    """With log_commands, every received message is printed (for out-of-process tests)."""
+    async with (
+        VirtualReceiver("NS-6130", log_commands=True) as player,
+        Client(player.host, player.port) as client,
+    ):
+        await client.query("PWR")
+    assert "received PWRQSTN" in capsys.readouterr().out

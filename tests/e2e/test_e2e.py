@@ -1,0 +1,204 @@
+"""End to end: a real ``hass`` process, a virtual receiver process, Home Assistant's HTTP API.
+
+The same path a person takes with scripts/develop: onboard through the onboarding API,
+add the device through the integration's config flow, then watch the media player
+follow the device and drive the device from Home Assistant. Run alone with
+``scripts/test --fast -m e2e``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+import importlib.util
+import os
+from pathlib import Path
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+import pytest_socket
+
+ROOT = Path(__file__).resolve().parents[2]
+HASS = Path(sys.executable).parent / "hass"
+ENTITY = "media_player.onkyo_ns_6130"
+
+BROWSER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(400)]
+
+
+def _onboarding() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "develop_onboard", ROOT / "scripts" / "develop_onboard.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@dataclass
+class Stack:
+    """The running processes and how to talk to Home Assistant."""
+
+    base: str
+    token: str
+    receiver_log: Path
+    api: Any
+
+    def state(self) -> dict[str, Any]:
+        """The media player's state."""
+        result: dict[str, Any] = self.api.call(f"{self.base}/api/states/{ENTITY}", token=self.token)
+        return result
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
+    """A virtual receiver and Home Assistant, onboarded, with the device added."""
+    pytest_socket.enable_socket()  # set up before the per-test fixture that does this
+    pytest_socket.socket_allow_hosts(["127.0.0.1", "localhost"])
+    if not HASS.exists():
+        pytest.skip("hass is not installed in this environment")
+    work = tmp_path_factory.mktemp("e2e")
+    config = work / "config"
+    (config / "custom_components").mkdir(parents=True)
+    (config / "custom_components" / "onkyo_eiscp").symlink_to(
+        ROOT / "custom_components" / "onkyo_eiscp"
+    )
+    http_port, device_port = _free_port(), _free_port()
+    text = (ROOT / "config" / "configuration.yaml").read_text()
+    (config / "configuration.yaml").write_text(
+        text.replace("server_port: 8123", f"server_port: {http_port}")
+    )
+    receiver_log, hass_log = work / "receiver.log", work / "hass.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    processes = []
+    with receiver_log.open("w") as rlog, hass_log.open("w") as hlog:
+        try:
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "virtual_receiver",
+                        "--profile",
+                        "NS-6130",
+                        "--port",
+                        str(device_port),
+                        "--play",
+                        "--tick",
+                        "0.05",
+                        "--art-port",
+                        "0",
+                        "--log-commands",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=rlog,
+                    stderr=subprocess.STDOUT,
+                )  # fmt: skip
+            )
+            processes.append(
+                subprocess.Popen(
+                    [str(HASS), "-c", str(config)], cwd=work, stdout=hlog, stderr=subprocess.STDOUT
+                )
+            )
+            api = _onboarding()
+            base = f"http://127.0.0.1:{http_port}"
+            api.wait_until_up(base, 240)
+            token = api.onboard(base)
+            api.add_device(base, token, "127.0.0.1", device_port)
+            yield Stack(base, token, receiver_log, api)
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            if os.environ.get("CI"):
+                print(hass_log.read_text()[-5000:])  # noqa: T201 - context when CI fails
+
+
+def test_media_player_follows_the_device(stack: Stack) -> None:
+    """The player shows the virtual receiver playing, and follows its track changes."""
+    first = _wait(
+        lambda: (s := stack.state())["state"] == "playing" and s["attributes"].get("media_title"),
+        60,
+        "the media player to play",
+    )
+    _wait(
+        lambda: stack.state()["attributes"].get("media_title") not in (None, first),
+        60,
+        "a track change pushed by the device",
+    )
+    attributes = stack.state()["attributes"]
+    assert attributes["media_artist"]
+    assert attributes["entity_picture"].startswith("/api/media_player_proxy/")
+
+
+def test_next_track_reaches_the_device(stack: Stack) -> None:
+    """media_player.media_next_track arrives at the device as NTCTRUP."""
+    stack.api.call(
+        f"{stack.base}/api/services/media_player/media_next_track",
+        "POST",
+        {"entity_id": ENTITY},
+        stack.token,
+    )
+    _wait(lambda: "received NTCTRUP" in stack.receiver_log.read_text(), 30, "NTCTRUP")
+
+
+def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
+    """In a real headless browser, the dashboard shows the track the device plays."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("no browser: install Debian's chromium (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    title = stack.state()["attributes"]["media_title"]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=BROWSER_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(stack.base)
+            page.locator("input[name=username]").fill("demo")
+            page.locator("input[name=password]").fill("demo-onkyo")
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"{stack.base}/lovelace**", timeout=60000)
+            current = stack.state()["attributes"]["media_title"] or title
+            page.get_by_text(current).first.wait_for(timeout=60000)
+            shot = ROOT / "artifacts" / "dashboard.png"
+            shot.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
