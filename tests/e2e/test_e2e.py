@@ -125,7 +125,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
                     env=env,
                     stdout=rlog,
                     stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                )
             )
             processes.append(
                 subprocess.Popen(
