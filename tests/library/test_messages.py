@@ -225,6 +225,9 @@ def test_list_xml() -> None:
         '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><response>&x;</response>',
         "<response><items>" + "<item title='x'/>" * 30000 + "</items></response>",
         "<response><items",
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'.encode(
+            "utf-16"
+        ).decode("latin-1"),
     ],
 )
 def test_hostile_or_broken_list_xml_is_refused(xml: str, caplog: pytest.LogCaptureFixture) -> None:

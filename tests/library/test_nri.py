@@ -13,6 +13,12 @@ from custom_components.onkyo_eiscp.eiscp.volume import VolumeScale
 from virtual_receiver import PROFILES_DIR
 
 CORPUS = sorted(PROFILES_DIR.glob("*.xml"))
+# A DOCTYPE in UTF-16: its NULs would hide it from a plain-text check.
+UTF16_DOCTYPE = (
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>')
+    .encode("utf-16")
+    .decode("latin-1")
+)
 
 
 def test_corpus_is_complete() -> None:
@@ -128,12 +134,20 @@ def test_minimal_document_gets_defaults() -> None:
         ("", "not well-formed"),
         ("<response><other/></response>", "no <device>"),
         ("<response>" + " " * (MAX_NRI_SIZE + 1) + "</response>", "limit"),
+        (UTF16_DOCTYPE, "NUL"),
     ],
 )
 def test_hostile_and_broken_documents_are_refused(document: str, message: str) -> None:
     """Entity expansion, external entities, malformed, empty and oversize: a clear error."""
     with pytest.raises(NRIError, match=message):
         parse_nri(document)
+
+
+def test_bluetooth_input_marked_2_is_enabled() -> None:
+    """2019+ models mark their real BLUETOOTH input value="2"; only "0" means disabled."""
+    info = parse_nri((PROFILES_DIR / "TX-NR696.xml").read_text())
+    bluetooth = next(s for s in info.selectors if s.id == "2E")
+    assert bluetooth.enabled
 
 
 def test_byte_order_mark_is_accepted() -> None:

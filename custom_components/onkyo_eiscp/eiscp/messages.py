@@ -806,8 +806,8 @@ def _list_xml(code: str, params: str) -> Message | None:
     offset = total = 0
     items: tuple[ListItem, ...] = ()
     if success and xml:
-        if len(xml) > MAX_LIST_XML_SIZE or _ENTITY_DECLARATION.search(xml):
-            _LOGGER.warning("Refusing NLA list XML: oversize or declares entities")
+        if len(xml) > MAX_LIST_XML_SIZE or "\x00" in xml or _ENTITY_DECLARATION.search(xml):
+            _LOGGER.warning("Refusing NLA list XML: oversize, NUL bytes or entity declarations")
             return None
         try:
             root = ET.fromstring(xml)  # noqa: S314 - entity declarations are refused above

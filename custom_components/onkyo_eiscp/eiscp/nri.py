@@ -136,6 +136,9 @@ def parse_nri(xml: str | bytes) -> DeviceInfo:
     data = xml.encode() if isinstance(xml, str) else xml
     if len(data) > MAX_NRI_SIZE:
         raise NRIError(f"receiver information is {len(data)} bytes; the limit is {MAX_NRI_SIZE}")
+    if b"\x00" in data:
+        # UTF-16/32 text is full of NULs; it could hide a DOCTYPE from the check below.
+        raise NRIError("receiver information contains NUL bytes; refused")
     if _ENTITY_DECLARATION.search(data):
         raise NRIError("receiver information declares a DOCTYPE or entities; refused")
     try:
@@ -189,7 +192,7 @@ def parse_nri(xml: str | bytes) -> DeviceInfo:
                 id=_hex_id(item.get("id")),
                 name=(item.get("name") or "").strip(),
                 zones=_mask(item.get("zone"), default=1),
-                enabled=item.get("value", "1") == "1",
+                enabled=item.get("value", "1") != "0",
                 icon_id=item.get("iconid"),
             )
             for item in device.iterfind("selectorlist/selector")
@@ -199,7 +202,7 @@ def parse_nri(xml: str | bytes) -> DeviceInfo:
             NetService(
                 id=_hex_id(item.get("id")),
                 name=(item.get("name") or "").strip(),
-                enabled=item.get("value", "1") == "1",
+                enabled=item.get("value", "1") != "0",
                 zones=_mask(item.get("zone"), default=1),
             )
             for item in device.iterfind("netservicelist/netservice")
