@@ -9,8 +9,10 @@ follow the device and drive the device from Home Assistant. Run alone with
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+import contextlib
 from dataclasses import dataclass
 import importlib.util
+import json
 import os
 from pathlib import Path
 import shutil
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import time
 from typing import Any
+from urllib.request import Request, urlopen
 
 import pytest
 import pytest_socket
@@ -74,6 +77,17 @@ class Stack:
     token: str
     receiver_log: Path
     api: Any
+
+    def template(self, template: str) -> str:
+        """Render a template in Home Assistant (the reply is text, not JSON)."""
+        request = Request(
+            f"{self.base}/api/template",
+            data=json.dumps({"template": template}).encode(),
+            headers={"Authorization": f"Bearer {self.token}"},
+            method="POST",
+        )
+        with urlopen(request, timeout=30) as reply:
+            return str(reply.read().decode())
 
     def state(self) -> dict[str, Any]:
         """The media player's state."""
@@ -185,7 +199,7 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
     if not Path(chromium).exists():
         pytest.skip("no browser: install Debian's chromium (apt-get install chromium)")
     playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    title = stack.state()["attributes"]["media_title"]
+    _wait(lambda: stack.state()["attributes"].get("media_title"), 60, "a track")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=BROWSER_FLAGS)
         try:
@@ -194,11 +208,29 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
             page.locator("input[name=username]").fill("demo")
             page.locator("input[name=password]").fill("demo-onkyo")
             page.keyboard.press("Enter")
-            page.wait_for_url(f"{stack.base}/lovelace**", timeout=60000)
-            current = stack.state()["attributes"]["media_title"] or title
-            page.get_by_text(current).first.wait_for(timeout=60000)
-            shot = ROOT / "artifacts" / "dashboard.png"
+            page.wait_for_url(f"{stack.base}/home/**", timeout=60000)
+            device_id = stack.template(f"{{{{ device_id('{ENTITY}') }}}}")
+            page.goto(f"{stack.base}/config/devices/device/{device_id}")
+            confirm = page.get_by_role("button", name="Confirm")
+            with contextlib.suppress(playwright.TimeoutError):
+                confirm.click(timeout=5000)  # HA asks to confirm the test's HTTP settings
+            stack.api.call(
+                f"{stack.base}/api/services/media_player/media_pause",
+                "POST",
+                {"entity_id": ENTITY},
+                stack.token,
+            )
+            _wait(lambda: stack.state()["state"] == "paused", 30, "the player to pause")
+            attributes = stack.state()["attributes"]
+            shot = ROOT / "artifacts" / "device_page.png"
             shot.parent.mkdir(exist_ok=True)
+            artist = page.get_by_text(attributes["media_artist"]).first
+            artist.wait_for(timeout=60000)  # the player's row on the device page
             page.screenshot(path=str(shot))
+            artist.click()  # its dialog shows the track
+            try:
+                page.get_by_text(attributes["media_title"]).first.wait_for(timeout=60000)
+            finally:
+                page.screenshot(path=str(shot.with_name("player_dialog.png")))
         finally:
             browser.close()
