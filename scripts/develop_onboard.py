@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from http import HTTPStatus
 import json
 import sys
 import time
@@ -28,7 +29,7 @@ SETTLING_STATES = {"not_loaded", "setup_in_progress"}
 INTERNET_ONLY = {"radio_browser"}
 
 
-class HomeAssistantDown(RuntimeError):
+class StartupError(RuntimeError):
     """Home Assistant did not come up, or its process ended."""
 
 
@@ -66,30 +67,43 @@ def pid_alive(pid: int) -> Callable[[], bool]:
         try:
             with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
                 return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-        except (FileNotFoundError, IndexError):
+        except FileNotFoundError, IndexError:
             return False
 
     return alive
 
 
-def wait_until_up(
-    base: str, seconds: float = 180, alive: Callable[[], bool] | None = None
-) -> None:
-    """Wait until Home Assistant answers on ``/api/onboarding`` (a public endpoint).
+def wait_until_up(base: str, seconds: float = 180, alive: Callable[[], bool] | None = None) -> None:
+    """Wait until Home Assistant serves ``/manifest.json``.
 
-    Raises HomeAssistantDown after ``seconds``, or as soon as ``alive()`` is false.
+    The frontend serves it, and the frontend depends on onboarding: once it answers, the
+    onboarding API is there too (unless onboarding is complete). Raises StartupError after
+    ``seconds``, or as soon as ``alive()`` is false.
     """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if alive is not None and not alive():
-            raise HomeAssistantDown("Home Assistant exited while starting")
+            raise StartupError("Home Assistant exited while starting")
         try:
-            call(f"{base}/api/onboarding", timeout=5)
+            call(f"{base}/manifest.json", timeout=5)
         except OSError:  # URLError, HTTPError, refused, reset, timed out
             time.sleep(0.5)
         else:
             return
-    raise HomeAssistantDown(f"Home Assistant did not answer at {base} within {seconds:.0f} s")
+    raise StartupError(f"Home Assistant did not answer at {base} within {seconds:.0f} s")
+
+
+def onboarding_steps(base: str) -> dict[str, bool]:
+    """Each onboarding step and whether it is done.
+
+    Once onboarding is complete, Home Assistant no longer serves its API (404).
+    """
+    try:
+        return {step["step"]: step["done"] for step in call(f"{base}/api/onboarding")}
+    except HTTPError as err:
+        if err.code != HTTPStatus.NOT_FOUND:
+            raise
+        return dict.fromkeys(("user", "core_config", "analytics", "integration"), True)
 
 
 def token_for(base: str, auth_code: str) -> str:
@@ -128,7 +142,7 @@ def login(base: str, user: dict[str, str] = USER) -> str:
 
 def onboarding_done(base: str) -> bool:
     """Whether every onboarding step is done."""
-    return all(step["done"] for step in call(f"{base}/api/onboarding"))
+    return all(onboarding_steps(base).values())
 
 
 def onboard(base: str, user: dict[str, str] = USER) -> str:
@@ -139,7 +153,7 @@ def onboard(base: str, user: dict[str, str] = USER) -> str:
     integration with that user's token.
     """
     client_id = f"{base}/"
-    done = {step["step"] for step in call(f"{base}/api/onboarding") if step["done"]}
+    done = {step for step, is_done in onboarding_steps(base).items() if is_done}
     if "user" in done:
         token = login(base, user)
     else:
@@ -256,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     except PermissionError as err:
         print(f"warning: {err}; not checking the device's config entry.", file=sys.stderr)
         return 0
-    except (HomeAssistantDown, HTTPError, URLError, RuntimeError) as err:
+    except (StartupError, HTTPError, URLError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"{title} is set up.")

@@ -26,6 +26,8 @@ from urllib.request import Request, urlopen
 import pytest
 import pytest_socket
 
+from virtual_receiver import DEMO_PLAYLIST
+
 ROOT = Path(__file__).resolve().parents[2]
 HASS = Path(sys.executable).parent / "hass"
 ENTITY = "media_player.onkyo_ns_6130"
@@ -89,6 +91,15 @@ class Stack:
         with urlopen(request, timeout=30) as reply:
             return str(reply.read().decode())
 
+    def service(self, service: str) -> None:
+        """Call a media_player service for the media player."""
+        self.api.call(
+            f"{self.base}/api/services/media_player/{service}",
+            "POST",
+            {"entity_id": ENTITY},
+            self.token,
+        )
+
     def state(self) -> dict[str, Any]:
         """The media player's state."""
         result: dict[str, Any] = self.api.call(f"{self.base}/api/states/{ENTITY}", token=self.token)
@@ -148,7 +159,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
             )
             api = _onboarding()
             base = f"http://127.0.0.1:{http_port}"
-            api.wait_until_up(base, 240)
+            hass = processes[-1]
+            api.wait_until_up(base, 240, lambda: hass.poll() is None)  # fails fast on a crash
             token = api.onboard(base)
             api.add_device(base, token, "127.0.0.1", device_port)
             yield Stack(base, token, receiver_log, api)
@@ -183,21 +195,32 @@ def test_media_player_follows_the_device(stack: Stack) -> None:
 
 
 def test_next_track_reaches_the_device(stack: Stack) -> None:
-    """media_player.media_next_track arrives at the device as NTCTRUP."""
-    stack.api.call(
-        f"{stack.base}/api/services/media_player/media_next_track",
-        "POST",
-        {"entity_id": ENTITY},
-        stack.token,
-    )
+    """media_player.media_next_track arrives at the device as NTCTRUP; the next track shows.
+
+    Paused first: a playing device moves on by itself every two seconds (--tick 0.05), so
+    only a paused one tells the service's track change from the playlist's.
+    """
+    stack.service("media_pause")
+    _wait(lambda: stack.state()["state"] == "paused", 30, "the player to pause")
+    track = stack.state()["attributes"]["media_track"]
+    following = DEMO_PLAYLIST[track % len(DEMO_PLAYLIST)]
+    stack.service("media_next_track")
     _wait(lambda: "received NTCTRUP" in stack.receiver_log.read_text(), 30, "NTCTRUP")
+    _wait(
+        lambda: stack.state()["attributes"].get("media_title") == following.title,
+        30,
+        f"the next track, {following.title!r}",
+    )
+    assert stack.state()["attributes"]["media_track"] == track % len(DEMO_PLAYLIST) + 1
+    stack.service("media_play")
+    _wait(lambda: stack.state()["state"] == "playing", 30, "the player to play again")
 
 
 def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
     """In a real headless browser, the dashboard shows the track the device plays."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
-        pytest.skip("no browser: install Debian's chromium (apt-get install chromium)")
+        pytest.skip("no browser: install Debian's chromium: apt-get install chromium")
     playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     _wait(lambda: stack.state()["attributes"].get("media_title"), 60, "a track")
     with playwright.sync_playwright() as p:
