@@ -2,9 +2,9 @@
 
 Data flows one way: socket -> library decoder -> typed message -> ``DeviceState`` ->
 entities. Commands flow back through :meth:`OnkyoCoordinator.async_send`, the only write
-path. Updates are pushed, never polled; a burst of messages that arrive together ends in
-one notification per interested entity (flushed on the next event-loop turn, so no timer
-delays the hot path).
+path. Updates are pushed, never polled; the messages of one socket read (a device sends
+bursts) are applied first and then each interested entity is notified once, right at
+the end of that read: no timer and no extra event-loop turn on the hot path.
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ class OnkyoCoordinator:
         self.state = DeviceState()
         self._listeners: dict[str, set[Callable[[], None]]] = {}
         self._pending: set[str] = set()
-        self._flush_handle: asyncio.Handle | None = None
         self._nst_waiters: list[asyncio.Future[None]] = []
         self._unsubscribers: list[Callable[[], None]] = []
         self._background: set[asyncio.Task[None]] = set()
@@ -80,6 +79,7 @@ class OnkyoCoordinator:
     async def async_start(self) -> None:
         """Listen to the client and ask the device for its state."""
         self._unsubscribers.append(self.client.add_message_listener(self._on_message))
+        self._unsubscribers.append(self.client.add_batch_listener(self._flush))
         self._unsubscribers.append(self.client.add_connection_listener(self._on_connection))
         self._query(self._connect_queries())
 
@@ -88,9 +88,6 @@ class OnkyoCoordinator:
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers.clear()
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
         for waiter in self._nst_waiters:
             waiter.cancel()
         for task in list(self._background):
@@ -193,14 +190,11 @@ class OnkyoCoordinator:
             and (was_on is False or message.zone is not Zone.MAIN)
         ):
             self._query(self._zone_query_codes(message.zone))
-        if changed:
-            self._pending |= changed
-            if self._flush_handle is None:
-                self._flush_handle = self.hass.loop.call_soon(self._flush)
+        self._pending |= changed
 
     @callback
     def _flush(self) -> None:
-        self._flush_handle = None
+        """Notify the listeners of every topic the last read changed."""
         topics, self._pending = self._pending, set()
         callbacks: set[Callable[[], None]] = set()
         for topic in topics:

@@ -280,3 +280,22 @@ async def test_stats_and_logs_on_drop(
     assert "lost" in caplog.text
     assert client.stats.bytes_in >= 0
     assert client.stats.connected_since is not None
+
+
+async def test_batch_listener_marks_the_end_of_each_read(
+    client: Client, receiver: VirtualReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Messages of one read reach listeners first, then one batch call; errors are isolated."""
+    events: list[str] = []
+    client.add_message_listener(lambda message: events.append(message.code))
+    unsubscribe = client.add_batch_listener(lambda: events.append("end"))
+    client.add_batch_listener(lambda: (_ for _ in ()).throw(RuntimeError("bug")))
+    receiver.push_raw(encode("NTIa") + encode("NATb") + encode("NALc"))
+    await _until(lambda: "end" in events)
+    assert events == ["NTI", "NAT", "NAL", "end"]
+    assert "Error in a batch listener" in caplog.text
+    unsubscribe()
+    receiver.push("NTId")
+    await _until(lambda: events[-1] == "NTI")
+    await client.query("PWR")
+    assert "end" not in events[4:]

@@ -93,6 +93,7 @@ class Client:
         self._reconnect_max_delay = reconnect_max_delay
         self.stats = ConnectionStats()
         self._message_listeners: list[MessageListener] = []
+        self._batch_listeners: list[Callable[[], None]] = []
         self._connection_listeners: list[ConnectionListener] = []
         self._waiters: dict[str, list[asyncio.Future[Message]]] = {}
         self._queue: asyncio.Queue[tuple[bytes, asyncio.Future[None]]] = asyncio.Queue()
@@ -169,6 +170,15 @@ class Client:
         """Call ``listener`` with every message received; returns an unsubscribe function."""
         self._message_listeners.append(listener)
         return lambda: _discard(self._message_listeners, listener)
+
+    def add_batch_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after the messages of each read have gone to the listeners.
+
+        Messages that arrive together (a device sends bursts) end in one call, so a
+        caller can apply them all and then update once, with no timer.
+        """
+        self._batch_listeners.append(listener)
+        return lambda: _discard(self._batch_listeners, listener)
 
     def add_connection_listener(self, listener: ConnectionListener) -> Callable[[], None]:
         """Call ``listener(False)`` on each loss and ``listener(True)`` on each reconnect."""
@@ -297,8 +307,11 @@ class Client:
                 return
             self._last_received = loop.time()
             self.stats.bytes_in += len(data)
-            for text in decoder.feed(data):
+            texts = decoder.feed(data)
+            for text in texts:
                 self._dispatch(messages.parse(text))
+            if texts:
+                self._end_batch()
 
     def _dispatch(self, message: Message) -> None:
         self.stats.messages_in += 1
@@ -310,6 +323,13 @@ class Client:
                 listener(message)
             except Exception:
                 _LOGGER.exception("Error in a listener of %s", message.code)
+
+    def _end_batch(self) -> None:
+        for listener in list(self._batch_listeners):
+            try:
+                listener()
+            except Exception:
+                _LOGGER.exception("Error in a batch listener")
 
     async def _write_loop(self) -> None:
         writer = self._writer
