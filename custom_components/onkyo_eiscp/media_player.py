@@ -25,7 +25,7 @@ from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES, listening_modes_f
 from .eiscp.const import Zone
 from .eiscp.messages import NetCommand, PlayState, RepeatState, ShuffleState
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, TOPIC_NET, ZoneState
+from .state import TOPIC_DEVICE, TOPIC_NET, ZoneState, topic
 
 PARALLEL_UPDATES = 0
 
@@ -75,7 +75,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     def __init__(self, coordinator: OnkyoCoordinator, zone: Zone) -> None:
         """Set up the zone's player."""
-        super().__init__(coordinator, zone, None, {zone.value, TOPIC_NET, TOPIC_DEVICE})
+        topics = {zone.value, TOPIC_NET}
+        if zone is Zone.MAIN:
+            topics.add(topic(TOPIC_DEVICE, "listening_mode"))
+        super().__init__(coordinator, zone, None, topics)
         if zone is Zone.MAIN:
             self._attr_name = None
         else:

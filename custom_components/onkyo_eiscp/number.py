@@ -21,7 +21,7 @@ from .eiscp import messages as msg
 from .eiscp.const import TONE, Zone
 from .eiscp.nri import ControlRange
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE
+from .state import TOPIC_DEVICE, topic
 
 PARALLEL_UPDATES = 0
 
@@ -31,9 +31,11 @@ class OnkyoNumberEntityDescription(NumberEntityDescription):
     """How one level reads and sets the device."""
 
     control: str  # NRI control id holding the range
+    field: str  # the state field shown: "bass" of a zone, or a device field
     value_fn: Callable[[OnkyoCoordinator, Zone, ControlRange], float | None]
     command_fn: Callable[[OnkyoCoordinator, Zone, float, ControlRange], str]
     zones: tuple[Zone, ...] = (Zone.MAIN,)
+    zoned: bool = False  # a field of each zone's state, not of the device's
 
 
 def _db(level: msg.ChannelLevel | None, control: ControlRange) -> float | None:
@@ -48,16 +50,20 @@ def _digits(level: msg.ChannelLevel | None) -> int:
 NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
     OnkyoNumberEntityDescription(
         key="bass",
+        zoned=True,
         translation_key="bass",
         control="Bass",
+        field="bass",
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].bass,
         command_fn=lambda _, zone, db, __: msg.tone_bass(zone, int(db)),
     ),
     OnkyoNumberEntityDescription(
         key="treble",
+        zoned=True,
         translation_key="treble",
         control="Treble",
+        field="treble",
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].treble,
         command_fn=lambda _, zone, db, __: msg.tone_treble(zone, int(db)),
@@ -66,6 +72,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         key="center_level",
         translation_key="center_level",
         control="Center Level",
+        field="center_level",
         value_fn=lambda c, _, r: _db(c.state.center_level, r),
         command_fn=lambda c, _, db, r: msg.center_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.center_level)
@@ -75,6 +82,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         key="subwoofer_level",
         translation_key="subwoofer_level",
         control="Subwoofer Level",
+        field="subwoofer_level",
         value_fn=lambda c, _, r: _db(c.state.subwoofer_level, r),
         command_fn=lambda c, _, db, r: msg.subwoofer_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.subwoofer_level)
@@ -119,7 +127,7 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
             coordinator,
             zone,
             description.key,
-            {zone.value, TOPIC_DEVICE},
+            {topic(zone.value if description.zoned else TOPIC_DEVICE, description.field)},
             description.translation_key,
         )
         self.entity_description = description

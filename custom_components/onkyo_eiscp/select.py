@@ -17,7 +17,7 @@ from .eiscp import messages as msg
 from .eiscp.codes import LISTENING_MODE_NAMES, listening_modes_for
 from .eiscp.const import Zone
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE
+from .state import TOPIC_DEVICE, topic
 
 PARALLEL_UPDATES = 0
 
@@ -54,7 +54,9 @@ class OnkyoSelectEntityDescription(SelectEntityDescription):
     options_fn: Callable[[OnkyoCoordinator, Zone], dict[str, str]]  # device code -> option
     value_fn: Callable[[OnkyoCoordinator, Zone], str | None]  # current device code
     command_fn: Callable[[Zone, str], str]
+    field: str  # the state field shown: the entity listens to it alone
     zones: tuple[Zone, ...] = (Zone.MAIN,)
+    zoned: bool = False  # a field of each zone's state, not of the device's
 
 
 def _has_hdmi_sub(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
@@ -64,12 +66,14 @@ def _has_hdmi_sub(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
 SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="input_source",
+        zoned=True,
         translation_key="input_source",
         zones=(Zone.MAIN, Zone.ZONE2, Zone.ZONE3, Zone.ZONE4),
         exists_fn=lambda c, zone: bool(c.sources(zone)),
         options_fn=lambda c, zone: c.sources(zone),
         value_fn=lambda c, zone: c.state.zones[zone].source,
         command_fn=msg.source,
+        field="source",
     ),
     OnkyoSelectEntityDescription(
         key="listening_mode",
@@ -79,6 +83,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
             code: listening_mode_key(code) for code in listening_modes_for(c.info.model)
         },
         value_fn=lambda c, _: c.state.listening_mode,
+        field="listening_mode",
         command_fn=lambda _, code: msg.listening_mode(code),
     ),
     OnkyoSelectEntityDescription(
@@ -88,6 +93,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         exists_fn=_has_hdmi_sub,
         options_fn=lambda c, _: HDMI_OUTPUT_OPTIONS,
         value_fn=lambda c, _: c.state.hdmi_output,
+        field="hdmi_output",
         command_fn=lambda _, code: msg.hdmi_output(code),
     ),
     OnkyoSelectEntityDescription(
@@ -97,6 +103,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         exists_fn=lambda c, _: c.info.flag("Dimmer"),
         options_fn=lambda c, _: DIMMER_OPTIONS,
         value_fn=lambda c, _: c.state.dimmer,
+        field="dimmer",
         command_fn=lambda _, code: msg.dimmer(code),
     ),
 )
@@ -133,7 +140,7 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
             coordinator,
             zone,
             description.key,
-            {zone.value, TOPIC_DEVICE},
+            {topic(zone.value if description.zoned else TOPIC_DEVICE, description.field)},
             description.translation_key,
         )
         self.entity_description = description

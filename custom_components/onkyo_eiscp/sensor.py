@@ -15,7 +15,7 @@ from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp.const import Zone
 from .eiscp.messages import AudioInfo, VideoInfo
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState
+from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState, topic
 
 PARALLEL_UPDATES = 0
 
@@ -27,7 +27,7 @@ class OnkyoSensorEntityDescription(SensorEntityDescription):
     exists_fn: Callable[[OnkyoCoordinator], bool]
     value_fn: Callable[[DeviceState], str | None]
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
-    topic: str = TOPIC_DEVICE
+    topic: str
 
 
 def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
@@ -81,6 +81,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_input",
         translation_key="audio_input",
+        topic=topic(TOPIC_DEVICE, "audio_info"),
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_audio_info,
         value_fn=_audio(lambda i: i.input_format),
@@ -89,6 +90,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_output",
         translation_key="audio_output",
+        topic=topic(TOPIC_DEVICE, "audio_info"),
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_audio_info,
         value_fn=_audio(lambda i: i.output_channels),
@@ -97,6 +99,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="video_input",
         translation_key="video_input",
+        topic=topic(TOPIC_DEVICE, "video_info"),
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_video_info,
         value_fn=_video(lambda i: i.input_resolution),
@@ -105,6 +108,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="video_output",
         translation_key="video_output",
+        topic=topic(TOPIC_DEVICE, "video_info"),
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_video_info,
         value_fn=_video(lambda i: i.output_resolution),

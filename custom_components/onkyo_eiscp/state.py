@@ -2,7 +2,10 @@
 
 Pure data and pure functions: no Home Assistant, no I/O, so every transition is easy to
 test. ``DeviceState.apply`` returns the topics a message changed; the coordinator
-notifies only the entities listening to those topics.
+notifies only the entities listening to those topics. A zone's change is published as
+the zone ("main") and as the field ("main.volume"); a device setting as "device" and
+"device.<field>"; anything of the network player as "net". An entity listens to exactly
+what it shows, so a volume change does not re-render the zone's tone controls.
 """
 
 from __future__ import annotations
@@ -46,9 +49,15 @@ from .eiscp.messages import (
     Volume,
 )
 
-# Topics an entity can listen to: one per zone, plus these two.
+# Topics an entity can listen to (see the module docstring).
 TOPIC_NET = "net"
 TOPIC_DEVICE = "device"
+
+
+def topic(scope: str, field: str) -> str:
+    """The topic of one field of a scope, e.g. "main.volume"."""
+    return f"{scope}.{field}"
+
 
 # How far (seconds) a reported position may drift from the one predicted from the last
 # anchor before it counts as a change. Devices tick NTM every second: without this,
@@ -131,11 +140,12 @@ class DeviceState:
             ):
                 return {TOPIC_NET} if self._apply_net(message, now) else set()
             case _:
-                return {TOPIC_DEVICE} if self._apply_device(message) else set()
+                field = self._apply_device(message)
+                return {TOPIC_DEVICE, topic(TOPIC_DEVICE, field)} if field else set()
 
     def _apply_zone(self, message: Power | Volume | Mute | Source | Tone) -> set[str]:
         zone = self.zones[message.zone]
-        before = (zone.power, zone.volume, zone.muted, zone.source, zone.bass, zone.treble)
+        before = {field: getattr(zone, field) for field in _ZONE_FIELDS}
         match message:
             case Power(on=on):
                 zone.power = on
@@ -148,8 +158,9 @@ class DeviceState:
             case Tone(bass=bass, treble=treble):
                 zone.bass = zone.bass if bass is None else bass
                 zone.treble = zone.treble if treble is None else treble
-        after = (zone.power, zone.volume, zone.muted, zone.source, zone.bass, zone.treble)
-        return {message.zone.value} if after != before else set()
+        scope = message.zone.value
+        changed = {topic(scope, f) for f in _ZONE_FIELDS if getattr(zone, f) != before[f]}
+        return changed | {scope} if changed else set()
 
     def _apply_net(self, message: Message, now: datetime) -> bool:  # noqa: PLR0912 - one branch per message type
         net = self.net
@@ -215,31 +226,38 @@ class DeviceState:
             return net.position
         return net.position + round((now - net.position_updated_at).total_seconds())
 
-    def _apply_device(self, message: Message) -> bool:
+    def _apply_device(self, message: Message) -> str | None:
+        """Apply a device-wide message; the name of the field it changed, if any."""
+        value: object
         match message:
-            case ListeningMode(mode=mode):
-                return _set(self, "listening_mode", mode)
-            case HdmiOutput(output=output):
-                return _set(self, "hdmi_output", output)
-            case Dimmer(level=level):
-                return _set(self, "dimmer", level)
+            case ListeningMode(mode=value):
+                field: str = "listening_mode"
+            case HdmiOutput(output=value):
+                field = "hdmi_output"
+            case Dimmer(level=value):
+                field = "dimmer"
             case CenterLevel():
-                return _set(self, "center_level", message)
+                field, value = "center_level", message
             case SubwooferLevel():
-                return _set(self, "subwoofer_level", message)
+                field, value = "subwoofer_level", message
             case AudioInfo():
-                return _set(self, "audio_info", message)
+                field, value = "audio_info", message
             case VideoInfo():
-                return _set(self, "video_info", message)
+                field, value = "video_info", message
             case FirmwareUpdate(state=state, progress=progress):
                 changed = (self.firmware, self.firmware_progress) != (state, progress)
                 self.firmware, self.firmware_progress = state, progress
-                return changed
-            case Preset(number=number):
-                return _set(self, "preset", number)
-            case Tuner(frequency=frequency):
-                return _set(self, "tuner_frequency", frequency)
-        return False
+                return "firmware" if changed else None
+            case Preset(number=value):
+                field = "preset"
+            case Tuner(frequency=value):
+                field = "tuner_frequency"
+            case _:
+                return None
+        return field if _set(self, field, value) else None
+
+
+_ZONE_FIELDS = ("power", "volume", "muted", "source", "bass", "treble")
 
 
 def _set(obj: object, name: str, value: object) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -11,8 +12,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.onkyo_eiscp.number import OnkyoNumber
 from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER, SERVICE_SET_VALUE
-from homeassistant.const import ATTR_ENTITY_ID, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import ATTR_ENTITY_ID, EVENT_STATE_REPORTED, Platform
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from virtual_receiver import VirtualReceiver
@@ -92,3 +93,29 @@ async def test_off_step_values_are_rejected(hass: HomeAssistant, receiver: Virtu
         await entity.async_set_native_value(0.5)
     assert err.value.translation_key == "invalid_level"
     assert receiver.received == []
+
+
+async def test_unrelated_changes_do_not_rewrite(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """A volume change of the zone does not re-render the zone's bass control."""
+    rewrites: list[Event] = []
+
+    @callback
+    def is_bass(data: Mapping[str, Any]) -> bool:
+        return bool(data["entity_id"] == "number.onkyo_tx_nr686_bass")
+
+    @callback
+    def record(event: Event) -> None:
+        rewrites.append(event)
+
+    hass.bus.async_listen(EVENT_STATE_REPORTED, record, event_filter=is_bass)
+    receiver.press("TFRB+1")
+    await state_until(hass, "number.onkyo_tx_nr686_bass", lambda s: s.state == "1")
+    for level in ("MVL10", "MVL11", "MVL12"):
+        receiver.press(level)
+    coordinator = init_integration.runtime_data
+    await coordinator.client.query("PWR")  # replies come in order: the pushes are applied
+    await hass.async_block_till_done()
+    assert coordinator.state.zones[coordinator.zones[0]].volume == 0x12
+    assert rewrites == []
