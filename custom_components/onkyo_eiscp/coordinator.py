@@ -72,6 +72,8 @@ class OnkyoCoordinator:
         self._nst_waiters: list[asyncio.Future[None]] = []
         self._unsubscribers: list[Callable[[], None]] = []
         self._background: set[asyncio.Task[None]] = set()
+        self._was_playing = False
+        self._sources: dict[Zone, dict[str, str]] = {}
         self.connected = client.connected
 
     # --- lifecycle ---------------------------------------------------------------
@@ -133,13 +135,18 @@ class OnkyoCoordinator:
         return float(self.entry.options.get(CONF_VOLUME_LIMIT, DEFAULT_VOLUME_LIMIT)) / 100
 
     def sources(self, zone: Zone) -> dict[str, str]:
-        """Selectable inputs of ``zone`` (selector id -> name), as the options filter them."""
-        chosen = self.entry.options.get(CONF_SOURCES)
-        return {
-            s.id: s.name
-            for s in self.info.selectors
-            if s.enabled and s.in_zone(zone) and (not chosen or s.id in chosen)
-        }
+        """Selectable inputs of ``zone`` (selector id -> name), as the options filter them.
+
+        Computed once per zone: a change of options reloads the entry.
+        """
+        if zone not in self._sources:
+            chosen = self.entry.options.get(CONF_SOURCES)
+            self._sources[zone] = {
+                s.id: s.name
+                for s in self.info.selectors
+                if s.enabled and s.in_zone(zone) and (not chosen or s.id in chosen)
+            }
+        return self._sources[zone]
 
     @property
     def has_listening_modes(self) -> bool:
@@ -226,8 +233,6 @@ class OnkyoCoordinator:
         if status.play is msg.PlayState.PLAYING and not self._was_playing:
             self._query(_PLAYBACK_QUERIES)
         self._was_playing = status.play is msg.PlayState.PLAYING
-
-    _was_playing = False
 
     # --- queries -----------------------------------------------------------------
 
