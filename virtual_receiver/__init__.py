@@ -1,11 +1,10 @@
 """A virtual eISCP receiver for tests, benchmarks and demos (``python -m virtual_receiver``)."""
 
-from .receiver import NET_SELECTORS, PROFILES_DIR, VirtualReceiver, available_profiles
+from .receiver import PROFILES_DIR, VirtualReceiver, available_profiles
 from .state import DEMO_PLAYLIST, NetState, ReceiverState, Track, ZoneState
 
 __all__ = [
     "DEMO_PLAYLIST",
-    "NET_SELECTORS",
     "PROFILES_DIR",
     "NetState",
     "ReceiverState",

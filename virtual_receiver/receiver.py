@@ -46,7 +46,6 @@ from .state import DEMO_PLAYLIST, NetState, ReceiverState, Track, ZoneState
 _LOGGER = logging.getLogger(__name__)
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
-NET_SELECTORS = frozenset({"27", "28", "29", "2A", "2B", "2C", "2D", "2E"})
 NA = "N/A"
 
 
@@ -708,4 +707,4 @@ def _identifier_for(model: str) -> str:
     return "0009B0" + hashlib.sha256(model.encode()).hexdigest()[:6].upper()
 
 
-__all__ = ["NET_SELECTORS", "PROFILES_DIR", "NetState", "VirtualReceiver", "available_profiles"]
+__all__ = ["PROFILES_DIR", "NetState", "VirtualReceiver", "available_profiles"]

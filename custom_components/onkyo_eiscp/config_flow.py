@@ -39,6 +39,7 @@ from .const import (
 )
 from .coordinator import OnkyoConfigEntry
 from .eiscp.client import Client
+from .eiscp.codes import brand_name
 from .eiscp.const import DEFAULT_PORT
 from .eiscp.discovery import DiscoveredDevice, discover
 from .eiscp.errors import ConnectionClosedError
@@ -77,10 +78,7 @@ async def async_identify(host: str, port: int) -> Identity:
 
 def _title(identity: Identity) -> str:
     info = identity.info
-    brand = {"ONKYO": "Onkyo", "PIONEER": "Pioneer", "INTEGRA": "Integra"}.get(
-        info.brand.upper(), info.brand
-    )
-    return f"{brand} {info.model}".strip() or info.model
+    return f"{brand_name(info.brand)} {info.model}".strip() or info.model
 
 
 class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):

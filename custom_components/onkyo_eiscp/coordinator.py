@@ -25,11 +25,12 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_SOURCES, CONF_VOLUME_LIMIT, DEFAULT_VOLUME_LIMIT, DOMAIN
 from .eiscp import messages as msg
 from .eiscp.client import Client
+from .eiscp.codes import NET_SELECTORS, brand_name
 from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
 from .eiscp.errors import ConnectionClosedError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .eiscp.volume import VolumeScale
-from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState
+from .state import DeviceState
 
 if TYPE_CHECKING:
     from .eiscp.messages import Message
@@ -37,9 +38,6 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 type OnkyoConfigEntry = ConfigEntry[OnkyoCoordinator]
-
-# Selectors whose playback the network/USB player reports (NST, NTI, ...).
-NET_SELECTORS = frozenset({"27", "28", "29", "2A", "2B", "2C", "2D", "2E"})
 
 # Messages worth asking for when the player starts playing (the seed's field experience:
 # a device that is already playing when we connect sends none of them by itself).
@@ -111,9 +109,9 @@ class OnkyoCoordinator:
         return DeviceInfo(
             identifiers={(DOMAIN, self.identifier)},
             connections=connections,
-            manufacturer=_brand(info.brand),
+            manufacturer=brand_name(info.brand),
             model=info.model or None,
-            name=info.friendly_name or f"{_brand(info.brand)} {info.model}".strip(),
+            name=info.friendly_name or f"{brand_name(info.brand)} {info.model}".strip(),
             sw_version=info.firmware or None,
             configuration_url=f"http://{_url_host(self.entry.data[CONF_HOST])}/",
         )
@@ -368,11 +366,6 @@ class OnkyoCoordinator:
         }
 
 
-def _brand(brand: str) -> str:
-    """A display form of NRI's brand ("ONKYO" -> "Onkyo")."""
-    return {"ONKYO": "Onkyo", "PIONEER": "Pioneer", "INTEGRA": "Integra"}.get(brand.upper(), brand)
-
-
 def _is_mac(identifier: str) -> bool:
     return len(identifier) == 12 and all(c in "0123456789ABCDEF" for c in identifier)
 
@@ -385,4 +378,4 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-__all__ = ["TOPIC_DEVICE", "TOPIC_NET", "OnkyoConfigEntry", "OnkyoCoordinator"]
+__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator"]

@@ -278,7 +278,9 @@ async def test_stats_and_logs_on_drop(
     await receiver.drop_clients()
     await _until(lambda: client.stats.drops == 1 and client.connected)
     assert "lost" in caplog.text
-    assert client.stats.bytes_in >= 0
+    await client.query("PWR")
+    assert client.stats.bytes_in > 0
+    assert client.stats.messages_in >= 1
     assert client.stats.connected_since is not None
 
 

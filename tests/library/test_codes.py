@@ -11,6 +11,7 @@ import pytest
 from custom_components.onkyo_eiscp.eiscp.codes import (
     DEFAULT_LISTENING_MODES,
     LISTENING_MODE_NAMES,
+    brand_name,
     listening_modes_for,
 )
 from custom_components.onkyo_eiscp.eiscp.models import LISTENING_MODES_BY_MODEL
@@ -45,3 +46,10 @@ def test_generated_table_is_current() -> None:
         check=False,
     )
     assert result.returncode == 0
+
+
+def test_brand_names() -> None:
+    """Brands in NRI's capitals read as names; unknown brands stay as sent."""
+    assert [brand_name(b) for b in ("ONKYO", "Pioneer", "INTEGRA", "TEAC")] == [
+        "Onkyo", "Pioneer", "Integra", "TEAC",
+    ]  # fmt: skip

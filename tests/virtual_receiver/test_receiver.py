@@ -15,6 +15,7 @@ import pytest
 from custom_components.onkyo_eiscp.eiscp import messages as m
 from custom_components.onkyo_eiscp.eiscp.client import Client
 from custom_components.onkyo_eiscp.eiscp.const import Zone
+from custom_components.onkyo_eiscp.eiscp.errors import QueryTimeoutError
 from custom_components.onkyo_eiscp.eiscp.frame import encode
 from virtual_receiver import Track, VirtualReceiver, available_profiles
 from virtual_receiver.__main__ import arguments, main, serve
@@ -198,7 +199,7 @@ async def test_faults(receiver: VirtualReceiver) -> None:
         writer.close()
         receiver.stalled = True
         receiver.push("NTIunheard")
-        with pytest.raises(Exception, match="no PWR reply"):
+        with pytest.raises(QueryTimeoutError, match="no PWR reply"):
             await first.query("PWR", timeout=0.2)
         receiver.stalled = False
         first._queue.put_nowait(

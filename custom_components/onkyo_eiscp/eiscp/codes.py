@@ -10,6 +10,17 @@ from typing import Final
 
 from .models import LISTENING_MODES_BY_MODEL
 
+# Inputs whose playback the network/USB player reports (NST, NTI, ...).
+NET_SELECTORS: Final = frozenset({"27", "28", "29", "2A", "2B", "2C", "2D", "2E"})
+
+_BRANDS: Final = {"ONKYO": "Onkyo", "PIONEER": "Pioneer", "INTEGRA": "Integra"}
+
+
+def brand_name(brand: str) -> str:
+    """A display form of NRI's brand: "ONKYO" -> "Onkyo"; others as sent."""
+    return _BRANDS.get(brand.upper(), brand)
+
+
 SELECTOR_NAMES: Final[dict[str, str]] = {
     "00": "VCR/DVR",
     "01": "CBL/SAT",
