@@ -20,3 +20,6 @@ DISCOVERY_TIMEOUT: Final = 2.0
 # no answer within the timeout means the device is gone although the socket is open.
 KEEPALIVE_IDLE: Final = 30.0
 KEEPALIVE_TIMEOUT: Final = 5.0
+# Sessions in a row that the device accepts but never answers in before a repair issue
+# says its network module hangs (with the keepalive above, about two minutes).
+NOT_RESPONDING_SESSIONS: Final = 3

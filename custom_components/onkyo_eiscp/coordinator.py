@@ -19,10 +19,17 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_SOURCES, CONF_VOLUME_LIMIT, DEFAULT_VOLUME_LIMIT, DOMAIN
+from .const import (
+    CONF_SOURCES,
+    CONF_VOLUME_LIMIT,
+    DEFAULT_VOLUME_LIMIT,
+    DOMAIN,
+    NOT_RESPONDING_SESSIONS,
+)
 from .eiscp import messages as msg
 from .eiscp.client import Client
 from .eiscp.codes import NET_SELECTORS, brand_name
@@ -72,7 +79,12 @@ class OnkyoCoordinator:
         self._background: set[asyncio.Task[None]] = set()
         self._was_playing = False
         self._sources: dict[Zone, dict[str, str]] = {}
+        # Available once the device has answered on the current connection: a device
+        # whose network module hangs accepts connections but never answers, and must
+        # not flap between available and unavailable with each reconnect.
         self.connected = client.connected
+        self._awaiting_reply = False
+        self._not_responding = False
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -88,6 +100,7 @@ class OnkyoCoordinator:
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers.clear()
+        ir.async_delete_issue(self.hass, DOMAIN, self.not_responding_issue_id)
         for waiter in self._nst_waiters:
             waiter.cancel()
         for task in list(self._background):
@@ -200,6 +213,8 @@ class OnkyoCoordinator:
     @callback
     def _flush(self) -> None:
         """Notify the listeners of every topic the last read changed."""
+        if self._awaiting_reply:
+            self._answered()
         topics, self._pending = self._pending, set()
         callbacks: set[Callable[[], None]] = set()
         for topic in topics:
@@ -214,13 +229,55 @@ class OnkyoCoordinator:
 
     @callback
     def _on_connection(self, connected: bool) -> None:
-        self.connected = connected
         if connected:
-            _LOGGER.info("Connection to %s restored", self.client.host)
+            # Available again when the device answers these.
+            self._awaiting_reply = True
             self._query(self._connect_queries())
-        else:
+            return
+        self._awaiting_reply = False
+        if self.connected:
+            self.connected = False
             _LOGGER.warning("Connection to %s lost; reconnecting", self.client.host)
-        self._notify_all()
+            self._notify_all()
+        if (
+            not self._not_responding
+            and self.client.stats.silent_sessions >= NOT_RESPONDING_SESSIONS
+        ):
+            self._not_responding = True
+            _LOGGER.warning(
+                "%s at %s accepts connections but does not answer",
+                self.info.model,
+                self.client.host,
+            )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.not_responding_issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="not_responding",
+                translation_placeholders={
+                    "title": self.entry.title,
+                    "model": self.info.model,
+                    "host": self.client.host,
+                },
+            )
+
+    @callback
+    def _answered(self) -> None:
+        """The device answered on a new connection: available again."""
+        self._awaiting_reply = False
+        self.connected = True
+        _LOGGER.info("Connection to %s restored", self.client.host)
+        if self._not_responding:
+            self._not_responding = False
+            ir.async_delete_issue(self.hass, DOMAIN, self.not_responding_issue_id)
+        self._pending |= set(self._listeners)
+
+    @property
+    def not_responding_issue_id(self) -> str:
+        """The repair issue raised while the device accepts but does not answer."""
+        return f"not_responding_{self.entry.entry_id}"
 
     @callback
     def _on_play_status(self, status: msg.PlayStatus) -> None:
@@ -361,6 +418,8 @@ class OnkyoCoordinator:
                 "messages_in": stats.messages_in,
                 "messages_out": stats.messages_out,
                 "bytes_in": stats.bytes_in,
+                "keepalive_failures": stats.keepalive_failures,
+                "silent_sessions": stats.silent_sessions,
                 "last_error": stats.last_error,
             },
         }

@@ -16,7 +16,7 @@ from homeassistant.helpers import issue_registry as ir
 from virtual_receiver import VirtualReceiver, available_profiles
 
 from .conftest import settle
-from .helpers import free_port, state_until, until
+from .helpers import StateWrites, free_port, state_until, until
 
 MAIN = "media_player.onkyo_tx_nr686"
 
@@ -138,6 +138,58 @@ async def test_half_open_connection_is_detected(
     await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE, timeout=20)
     await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_device_that_accepts_but_never_answers_raises_a_repair(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    receiver: VirtualReceiver,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A hung network module: unavailable without flapping, one repair, gone on answer."""
+    config_entry.add_to_hass(hass)
+    with (
+        patch("custom_components.onkyo_eiscp.KEEPALIVE_IDLE", 0.1),
+        patch("custom_components.onkyo_eiscp.KEEPALIVE_TIMEOUT", 0.3),
+    ):
+        await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    await settle(hass, config_entry)
+    coordinator = config_entry.runtime_data
+    issue_id = coordinator.not_responding_issue_id
+    writes = StateWrites(hass, MAIN)
+    receiver.stalled = True
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id) is not None, timeout=15)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "not_responding"
+    assert issue.severity is ir.IssueSeverity.WARNING
+    assert issue.translation_placeholders == {
+        "title": config_entry.title,
+        "model": "TX-NR686",
+        "host": receiver.host,
+    }
+    # Every reconnect was accepted, yet the entity went unavailable once and stayed so.
+    assert coordinator.client.stats.connects >= 4
+    assert hass.states.get(MAIN).state == STATE_UNAVAILABLE
+    assert writes.count == 1
+    assert caplog.text.count("Connection to 127.0.0.1 lost") == 1
+    assert caplog.text.count("Connection to 127.0.0.1 restored") == 0
+    assert caplog.text.count("accepts connections but does not answer") == 1
+
+    receiver.stalled = False
+    await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE, timeout=15)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert caplog.text.count("Connection to 127.0.0.1 restored") == 1
+    writes.stop()
+
+    # Raised again, then removed with the entry's unload.
+    receiver.stalled = True
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id) is not None, timeout=15)
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
 @pytest.mark.parametrize("model", available_profiles())

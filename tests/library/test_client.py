@@ -198,6 +198,26 @@ async def test_half_open_connection_is_detected(receiver: VirtualReceiver) -> No
         await _until(lambda: events[-1:] == [True] and client.connected)
 
 
+async def test_silent_sessions_count_connections_never_answered(
+    receiver: VirtualReceiver,
+) -> None:
+    """Sessions the device accepts but never answers in are counted; one answer resets."""
+    async with Client(
+        receiver.host,
+        receiver.port,
+        keepalive_idle=0.05,
+        keepalive_timeout=0.05,
+        reconnect_max_delay=0.05,
+    ) as client:
+        await client.query("PWR")
+        receiver.stalled = True
+        await _until(lambda: client.stats.silent_sessions >= 3, timeout=5)
+        # The session that heard the device before the stall is not one of them.
+        assert client.stats.keepalive_failures > client.stats.silent_sessions
+        receiver.stalled = False
+        await _until(lambda: client.stats.silent_sessions == 0, timeout=5)
+
+
 async def test_send_while_disconnected_raises(receiver: VirtualReceiver) -> None:
     """Sending without a connection raises; so do pending queries when it drops."""
     client = Client(receiver.host, receiver.port)

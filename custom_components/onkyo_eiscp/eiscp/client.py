@@ -41,6 +41,9 @@ class ConnectionStats:
     drops: int = 0
     reconnect_attempts: int = 0
     keepalive_failures: int = 0
+    # Sessions in a row that the device accepted but never answered in, each ended by a
+    # keepalive failure: its network module hangs while its TCP stack still accepts.
+    silent_sessions: int = 0
     messages_in: int = 0
     messages_out: int = 0
     bytes_in: int = 0
@@ -104,6 +107,7 @@ class Client:
         self._connected = False
         self._closed = False
         self._last_received = 0.0
+        self._heard = False
         self._last_write = float("-inf")
 
     # --- properties ----------------------------------------------------------------
@@ -278,6 +282,7 @@ class Client:
 
     async def _session(self) -> None:
         """Run reader, writer and keepalive until one of them ends; then drop the socket."""
+        self._heard = False
         tasks = [
             asyncio.create_task(self._read_loop()),
             asyncio.create_task(self._write_loop()),
@@ -307,6 +312,9 @@ class Client:
                 return
             self._last_received = loop.time()
             self.stats.bytes_in += len(data)
+            if not self._heard:
+                self._heard = True
+                self.stats.silent_sessions = 0
             texts = decoder.feed(data)
             for text in texts:
                 self._dispatch(messages.parse(text))
@@ -368,6 +376,8 @@ class Client:
             if self._last_received < asked:
                 self.stats.keepalive_failures += 1
                 self.stats.last_error = "no reply to keepalive"
+                if not self._heard:
+                    self.stats.silent_sessions += 1
                 return
 
     def _drop_socket(self) -> None:
