@@ -120,17 +120,24 @@ async def test_connection_loss_and_restore(
     assert caplog.text.count("Connection to 127.0.0.1 restored") == 1
 
 
+async def _setup_with_keepalive(
+    hass: HomeAssistant, entry: MockConfigEntry, *, idle: float, timeout: float
+) -> None:
+    """Set the entry up with a short keepalive, so tests see a silent device quickly."""
+    entry.add_to_hass(hass)
+    with (
+        patch("custom_components.onkyo_eiscp.KEEPALIVE_IDLE", idle),
+        patch("custom_components.onkyo_eiscp.KEEPALIVE_TIMEOUT", timeout),
+    ):
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+
 async def test_half_open_connection_is_detected(
     hass: HomeAssistant, config_entry: MockConfigEntry, receiver: VirtualReceiver
 ) -> None:
     """A device that stops answering (socket still open) is seen as unavailable."""
-    config_entry.add_to_hass(hass)
-    with (
-        patch("custom_components.onkyo_eiscp.KEEPALIVE_IDLE", 0.2),
-        patch("custom_components.onkyo_eiscp.KEEPALIVE_TIMEOUT", 0.2),
-    ):
-        await hass.config_entries.async_setup(config_entry.entry_id)
-        await hass.async_block_till_done()
+    await _setup_with_keepalive(hass, config_entry, idle=0.2, timeout=0.2)
     await state_until(hass, MAIN, lambda s: s.state != STATE_UNAVAILABLE)
     receiver.stalled = True
     await state_until(hass, MAIN, lambda s: s.state == STATE_UNAVAILABLE, timeout=10)
@@ -148,13 +155,7 @@ async def test_device_that_accepts_but_never_answers_raises_a_repair(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A hung network module: unavailable without flapping, one repair, gone on answer."""
-    config_entry.add_to_hass(hass)
-    with (
-        patch("custom_components.onkyo_eiscp.KEEPALIVE_IDLE", 0.1),
-        patch("custom_components.onkyo_eiscp.KEEPALIVE_TIMEOUT", 0.3),
-    ):
-        await hass.config_entries.async_setup(config_entry.entry_id)
-        await hass.async_block_till_done()
+    await _setup_with_keepalive(hass, config_entry, idle=0.1, timeout=0.3)
     await settle(hass, config_entry)
     coordinator = config_entry.runtime_data
     issue_id = coordinator.not_responding_issue_id
