@@ -22,6 +22,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tick", type=float, default=1.0, help="seconds per played second")
     parser.add_argument("--art-port", type=int, default=None, help="serve album art on this port")
     parser.add_argument(
+        "--art-stream",
+        action="store_true",
+        help="send album art as hex BMP packets over eISCP (older devices) instead of a link",
+    )
+    parser.add_argument(
         "--log-commands", action="store_true", help="print every message clients send"
     )
     parser.add_argument("--list-profiles", action="store_true", help="list profiles and exit")
@@ -36,6 +41,7 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> 
         port=args.port,
         tick=args.tick,
         art_port=args.art_port,
+        art_stream=args.art_stream,
         log_commands=args.log_commands,
     )
     if stop is None:

@@ -32,6 +32,21 @@ def png(rgb: tuple[int, int, int], size: int = SIZE) -> bytes:
     )
 
 
+def bmp(rgb: tuple[int, int, int], size: int = SIZE) -> bytes:
+    """A square 24-bit BMP of one colour (what older devices stream over NJA)."""
+    row = bytes((rgb[2], rgb[1], rgb[0])) * size  # BGR; 64 * 3 is a multiple of 4
+    pixels = row * size
+    header = struct.pack("<2sIHHI", b"BM", 54 + len(pixels), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, size, size, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    return header + info + pixels
+
+
+def track_colour(album: str, title: str) -> tuple[int, int, int]:
+    """The art's colour for a track, so each track's art differs."""
+    digest = hashlib.sha256(f"{album}|{title}".encode()).digest()
+    return digest[0], digest[1], digest[2]
+
+
 class ArtServer:
     """Serves ``GET /album_art.cgi`` with art for the receiver's current track."""
 
@@ -58,8 +73,8 @@ class ArtServer:
             request = await reader.readuntil(b"\r\n\r\n")
             net = self._receiver.state.net
             if request.startswith(b"GET /album_art.cgi"):
-                digest = hashlib.sha256(f"{net.album}|{net.title}".encode()).digest()
-                body, status, kind = png((digest[0], digest[1], digest[2])), "200 OK", "image/png"
+                colour = track_colour(net.album, net.title)
+                body, status, kind = png(colour), "200 OK", "image/png"
             else:
                 body, status, kind = b"not found", "404 Not Found", "text/plain"
             writer.write(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Self
 
 from custom_components.onkyo_eiscp.eiscp import messages as msg
+from custom_components.onkyo_eiscp.eiscp.art import art_packets
 from custom_components.onkyo_eiscp.eiscp.const import (
     MUTE,
     NET_CONTROL,
@@ -36,10 +37,11 @@ from custom_components.onkyo_eiscp.eiscp.frame import (
     FrameDecoder,
     encode,
 )
+from custom_components.onkyo_eiscp.eiscp.messages import ArtType
 from custom_components.onkyo_eiscp.eiscp.nri import DeviceInfo, parse_nri
 from custom_components.onkyo_eiscp.eiscp.volume import VolumeScale
 
-from .art import ArtServer
+from .art import ArtServer, bmp, track_colour
 from .burst import TRACK_CHANGE_BURST
 from .state import DEMO_PLAYLIST, NetState, ReceiverState, Track, ZoneState
 
@@ -104,11 +106,14 @@ class VirtualReceiver:
         tick: float = 1.0,
         art_port: int | None = None,
         log_commands: bool = False,
+        art_stream: bool = False,
     ) -> None:
         """Load ``profile`` (a file in profiles/); :meth:`start` serves it.
 
         ``log_commands`` prints every message a client sends ("received PWR01"), so a
-        test that runs the receiver as a separate process can see them.
+        test that runs the receiver as a separate process can see them. ``art_stream``
+        sends album art as hex BMP packets over eISCP, as older devices do, instead of
+        a link.
         """
         path = PROFILES_DIR / f"{profile}.xml"
         if not path.is_file():
@@ -125,6 +130,7 @@ class VirtualReceiver:
         self.max_clients = max_clients
         self.tick = tick
         self.log_commands = log_commands
+        self.art_stream = art_stream
         self.stalled = False
         self.ignore: set[str] = set()
         self.nri_override: str | None = None
@@ -259,7 +265,8 @@ class VirtualReceiver:
         net.elapsed, net.total, net.track, net.track_total = elapsed, duration, track, track_count
         net.play, net.art_url, net.file_info = play, self.art_url, "FLAC/44.1kHz/16bit"
         for code in ("NST", "NTI", "NAT", "NAL", "NTR", "NTM", "NFI", "NMS", "NJA"):
-            self.push(self._status(code) or "")
+            for message in self._statuses(code):
+                self.push(message)
 
     def push_raw(self, data: bytes) -> None:
         """Send raw bytes to every client (garbage, broken headers, ...)."""
@@ -323,7 +330,8 @@ class VirtualReceiver:
         net.elapsed, net.total, net.file_info = 0, track.duration, track.file_info
         net.art_url = self.art_url
         for code in ("NTI", "NAT", "NAL", "NJA", "NMS", "NTR", "NFI", "NTM"):
-            self.push(self._status(code) or "")
+            for message in self._statuses(code):
+                self.push(message)
 
     def _change_track(self, step: int) -> None:
         net = self.state.net
@@ -393,7 +401,8 @@ class VirtualReceiver:
         if params == "QSTN":
             if code in self.ignore:
                 return
-            client.send(_frame(self._status(code) or f"{code}{NA}"))
+            for status in self._statuses(code) if code == "NJA" else [self._status(code)]:
+                client.send(_frame(status or f"{code}{NA}"))
             return
         handler = self._commands.get(code)
         pushes = handler(code, params) if handler is not None else None
@@ -485,6 +494,14 @@ class VirtualReceiver:
             case "NDS":
                 return "NDSE--"
         return None
+
+    def _statuses(self, code: str) -> list[str]:
+        """What the device says of ``code``: streamed art takes many packets."""
+        net = self.state.net
+        if code == "NJA" and self.art_stream and net.art_url:
+            image = bmp(track_colour(net.album, net.title))
+            return art_packets(image, ArtType.BMP)
+        return [self._status(code) or ""]
 
     def _zone_status(self, code: str, zone: Zone) -> str | None:
         zone_state = self.state.zones.get(zone)

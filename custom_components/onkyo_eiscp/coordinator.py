@@ -232,6 +232,7 @@ class OnkyoCoordinator:
         if connected:
             # Available again when the device answers these.
             self._awaiting_reply = True
+            self.state.art_stream.reset()
             self._query(self._connect_queries())
             return
         self._awaiting_reply = False

@@ -10,7 +10,7 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .coordinator import OnkyoConfigEntry
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 
 TO_REDACT = {CONF_HOST, "host", "mac", "serial", "identifier", "unique_id", "model_icon_url"}
 
@@ -32,11 +32,20 @@ async def async_get_config_entry_diagnostics(
             },
             "identifier": coordinator.identifier,
             "receiver_info": info,
-            "state": asdict(coordinator.state),
+            "state": _state(coordinator),
             "connection": coordinator.diagnostics(),
         },
         TO_REDACT,
     )
+
+
+def _state(coordinator: OnkyoCoordinator) -> dict[str, Any]:
+    """The device state; streamed album art as its type and size, not its bytes."""
+    state = asdict(coordinator.state)
+    del state["art_stream"]
+    if (art := coordinator.state.net.art) is not None:
+        state["net"]["art"] = {"content_type": art.content_type, "bytes": len(art.data)}
+    return state
 
 
 async def async_get_device_diagnostics(

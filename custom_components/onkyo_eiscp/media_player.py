@@ -21,6 +21,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import messages as msg
+from .eiscp.art import ArtImage
 from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES, listening_modes_for
 from .eiscp.const import Zone
 from .eiscp.messages import NetCommand, PlayState, RepeatState, ShuffleState
@@ -243,12 +244,25 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     @property
     def media_image_hash(self) -> str | None:
         """Changes with the track: devices reuse one art URL for every track."""
+        if (art := self._streamed_art) is not None:
+            return hashlib.sha256(art.data).hexdigest()[:16]
         url = self.media_image_url
         if url is None:
             return None
         net = self.coordinator.state.net
         key = f"{url}|{net.title}|{net.album}|{net.artist}"
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    @property
+    def _streamed_art(self) -> ArtImage | None:
+        """Art the device streamed over eISCP instead of linking it."""
+        return self._net(self.coordinator.state.net.art)
+
+    async def async_get_media_image(self) -> tuple[bytes | None, str | None]:
+        """Streamed art from memory; linked art fetched by Home Assistant's proxy."""
+        if (art := self._streamed_art) is not None:
+            return art.data, art.content_type
+        return await super().async_get_media_image()
 
     # --- actions ----------------------------------------------------------------------
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .eiscp.art import ArtAssembler, ArtImage
 from .eiscp.const import ZONES, Zone
 from .eiscp.messages import (
     Album,
     AlbumArt,
     Artist,
-    ArtPacket,
     ArtType,
     AudioInfo,
     CenterLevel,
@@ -94,6 +94,7 @@ class NetState:
     track_count: int | None = None
     file_info: FileInfo | None = None
     art_url: str | None = None
+    art: ArtImage | None = None  # streamed art (devices that do not link it)
     list_title: ListTitle | None = None
     menu: MenuStatus | None = None
 
@@ -120,6 +121,7 @@ class DeviceState:
     firmware_progress: int | None = None
     preset: int | None = None
     tuner_frequency: str | None = None
+    art_stream: ArtAssembler = field(default_factory=ArtAssembler, repr=False, compare=False)
 
     def apply(self, message: Message, now: datetime) -> set[str]:
         """Apply one message; return the topics whose state changed."""
@@ -188,13 +190,16 @@ class DeviceState:
                 return changed
             case FileInfo():
                 return _set(net, "file_info", message)
-            case AlbumArt(image_type=image_type, packet=packet):
+            case AlbumArt(image_type=image_type):
+                image = self.art_stream.feed(message)
                 if image_type is ArtType.URL:
-                    return _set(net, "art_url", message.url)
+                    return _set(net, "art", None) | _set(net, "art_url", message.url)
                 if image_type is ArtType.NONE:
-                    return _set(net, "art_url", None)
-                # Streamed BMP/JPEG packets are not shown; keep what we have.
-                return packet is ArtPacket.START and _set(net, "art_url", None)
+                    return _set(net, "art", None) | _set(net, "art_url", None)
+                # Streamed BMP/JPEG: the last complete image shows until the next is whole.
+                if image is None:
+                    return False
+                return _set(net, "art_url", None) | _set(net, "art", image)
             case ListTitle():
                 return _set(net, "list_title", message)
             case MenuStatus():

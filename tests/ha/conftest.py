@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Generator
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
@@ -48,9 +49,17 @@ def profile(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def receiver(profile: str) -> AsyncGenerator[VirtualReceiver]:
+def receiver_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Extra VirtualReceiver options (parametrize ``receiver_options`` to set them)."""
+    return dict(getattr(request, "param", {}))
+
+
+@pytest.fixture
+async def receiver(
+    profile: str, receiver_options: dict[str, Any]
+) -> AsyncGenerator[VirtualReceiver]:
     """A running virtual receiver on loopback."""
-    async with VirtualReceiver(profile, tick=0.05) as vr:
+    async with VirtualReceiver(profile, tick=0.05, **receiver_options) as vr:
         yield vr
 
 

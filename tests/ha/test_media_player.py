@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Generator
+from http import HTTPStatus
 from typing import Any
 from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from homeassistant.components.media_player import (
@@ -62,6 +67,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from virtual_receiver import VirtualReceiver
+from virtual_receiver.art import bmp, track_colour
 
 from .helpers import StateWrites, state_until, until
 
@@ -136,6 +142,36 @@ async def test_zone2_is_independent(hass: HomeAssistant, receiver: VirtualReceiv
     assert state.attributes[ATTR_INPUT_SOURCE] == "NET"
     await _call(hass, SERVICE_VOLUME_SET, ZONE2, **{ATTR_MEDIA_VOLUME_LEVEL: 0.5})
     await receiver.wait_for("ZVL29")  # 0.5 * 82 = 41
+
+
+@pytest.mark.parametrize("receiver_options", [{"art_stream": True}])
+async def test_streamed_album_art(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    receiver: VirtualReceiver,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Art a device streams as hex BMP packets is shown, changes per track, and clears."""
+    _playing(receiver)
+    state = await state_until(hass, MAIN, lambda s: "entity_picture" in s.attributes)
+    first = bmp(track_colour("Aquarium", "Roses Are Red"))
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
+    assert diagnostics["state"]["net"]["art"] == {"content_type": "image/bmp", "bytes": len(first)}
+
+    client = await hass_client()
+    response = await client.get(state.attributes["entity_picture"])
+    assert response.status == HTTPStatus.OK
+    assert response.content_type == "image/bmp"
+    assert await response.read() == first
+
+    picture = state.attributes["entity_picture"]
+    receiver.set_now_playing("Barbie Girl", "Aqua", "Aquarium")
+    state = await state_until(hass, MAIN, lambda s: s.attributes.get("entity_picture") != picture)
+    response = await client.get(state.attributes["entity_picture"])
+    assert await response.read() == bmp(track_colour("Aquarium", "Barbie Girl"))
+
+    receiver.push("NJAn-")
+    await state_until(hass, MAIN, lambda s: "entity_picture" not in s.attributes)
 
 
 @pytest.mark.usefixtures("init_integration")

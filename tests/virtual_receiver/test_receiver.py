@@ -13,12 +13,14 @@ import sys
 import pytest
 
 from custom_components.onkyo_eiscp.eiscp import messages as m
+from custom_components.onkyo_eiscp.eiscp.art import ArtAssembler, ArtImage
 from custom_components.onkyo_eiscp.eiscp.client import Client
 from custom_components.onkyo_eiscp.eiscp.const import Zone
 from custom_components.onkyo_eiscp.eiscp.errors import QueryTimeoutError
 from custom_components.onkyo_eiscp.eiscp.frame import encode
 from virtual_receiver import Track, VirtualReceiver, available_profiles
 from virtual_receiver.__main__ import arguments, main, serve
+from virtual_receiver.art import bmp, track_colour
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -190,6 +192,34 @@ async def test_album_art_server() -> None:
             assert expected in response
 
 
+async def test_streamed_album_art() -> None:
+    """With art_stream, art goes out as hex BMP packets, pushed and in answer to NJAQSTN."""
+    async with (
+        VirtualReceiver("TX-NR686", art_stream=True) as player,
+        Client(player.host, player.port, pacing=0.0) as client,
+    ):
+        assembler = ArtAssembler()
+        images: list[ArtImage] = []
+
+        def collect(message: m.Message) -> None:
+            if isinstance(message, m.AlbumArt) and (image := assembler.feed(message)):
+                images.append(image)
+
+        client.add_message_listener(collect)
+        player.play_playlist()
+        await _until(lambda: len(images) == 1)
+        await client.send("NJAQSTN")
+        await _until(lambda: len(images) == 2)
+        track = player.state.net
+        assert (
+            images[0]
+            == images[1]
+            == ArtImage(bmp(track_colour(track.album, track.title)), "image/bmp")
+        )
+        assert images[0].data[:2] == b"BM"
+        assert len(images[0].data) == 54 + 64 * 64 * 3
+
+
 async def test_faults(receiver: VirtualReceiver) -> None:
     """Client limit, stall, garbage from clients, drops and a failing handler."""
     receiver.max_clients = 1
@@ -251,7 +281,7 @@ async def test_cli_serves_until_interrupted() -> None:
 async def test_serve_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     """serve() prints what it serves and stops when asked."""
     stop = asyncio.Event()
-    options = ["--port", "0", "--play", "--art-port", "0", "--log-commands"]
+    options = ["--port", "0", "--play", "--art-port", "0", "--log-commands", "--art-stream"]
     task = asyncio.create_task(serve(arguments(options), stop))
     await _until(lambda: "Ctrl-C" in capsys.readouterr().out or task.done())
     stop.set()

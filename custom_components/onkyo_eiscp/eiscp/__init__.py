@@ -1,8 +1,8 @@
 """An asyncio eISCP library (Onkyo, Integra, Pioneer): stdlib only, no Home Assistant.
 
 Framing (:mod:`.frame`), typed messages (:mod:`.messages`), receiver information
-(:mod:`.nri`), volume scales (:mod:`.volume`), the connection (:mod:`.client`) and
-discovery (:mod:`.discovery`).
+(:mod:`.nri`), volume scales (:mod:`.volume`), streamed album art (:mod:`.art`), the
+connection (:mod:`.client`) and discovery (:mod:`.discovery`).
 """
 
 from .client import Client, ConnectionStats
