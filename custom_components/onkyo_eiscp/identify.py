@@ -12,11 +12,18 @@ import logging
 import re
 
 from .eiscp.client import Client
+from .eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
+from .eiscp.const import Zone
+from .eiscp.discovery import DiscoveredDevice, interview
 from .eiscp.errors import EiscpError, QueryTimeoutError
 from .eiscp.messages import DeviceDiscovery, Message, ReceiverInfo
-from .eiscp.nri import DeviceInfo, parse_nri
+from .eiscp.nri import DeviceInfo, Selector, ZoneInfo, parse_nri
+from .eiscp.volume import DEFAULT_MAX_RAW
 
 _LOGGER = logging.getLogger(__name__)
+
+# Seconds to wait for the UDP interview of a device that gave no ECN over TCP.
+UDP_INTERVIEW_TIMEOUT = 2.0
 
 
 class IdentifyError(Exception):
@@ -43,7 +50,11 @@ def normalize_identifier(value: str) -> str:
 
 
 def minimal_info(model: str) -> DeviceInfo:
-    """Capabilities to assume for a device that sends no usable NRI."""
+    """Capabilities to assume for a device that sends no usable NRI (older than ~2012).
+
+    The main zone with the default volume range and the inputs such receivers commonly
+    have; the options let the user hide the ones the device lacks.
+    """
     return DeviceInfo(
         brand="",
         category="",
@@ -55,25 +66,40 @@ def minimal_info(model: str) -> DeviceInfo:
         firmware="",
         friendly_name="",
         model_icon_url="",
-        zones=(),
-        selectors=(),
+        zones=(
+            ZoneInfo(zone=Zone.MAIN, enabled=True, name="Main", volmax=DEFAULT_MAX_RAW, volstep=1),
+        ),
+        selectors=tuple(
+            Selector(id=code, name=SELECTOR_NAMES[code], zones=1, enabled=True, icon_id=None)
+            for code in FALLBACK_SELECTORS
+        ),
         net_services=(),
         presets=(),
     )
 
 
 async def identify(client: Client, *, timeout: float) -> Identity:
-    """Ask a connected client's device for ECN and NRI (concurrently, paced)."""
+    """Ask a connected client's device for ECN and NRI (concurrently, paced).
+
+    Some older receivers answer ECN only to the UDP interview, not over TCP: when TCP
+    gives no ECN and NRI gives no MAC, the device is asked by UDP as well.
+    """
     ecn_reply, nri_reply = await asyncio.gather(
         _ask(client, "ECN", timeout), _ask(client, "NRI", timeout)
     )
-    ecn = ecn_reply if isinstance(ecn_reply, DeviceDiscovery) else None
+    ecn: DeviceDiscovery | DiscoveredDevice | None = (
+        ecn_reply if isinstance(ecn_reply, DeviceDiscovery) else None
+    )
     info: DeviceInfo | None = None
     if isinstance(nri_reply, ReceiverInfo):
         try:
             info = parse_nri(nri_reply.xml)
         except EiscpError as err:
             _LOGGER.warning("Ignoring unusable receiver information from %s: %s", client.host, err)
+    if ecn is None and (info is None or not info.mac):
+        ecn = await interview(
+            client.host, port=client.port, timeout=min(timeout, UDP_INTERVIEW_TIMEOUT)
+        )
     if info is None and ecn is None:
         if ecn_reply is None and nri_reply is None:
             raise IdentifyError("not_eiscp", f"{client.host} did not answer ECN or NRI")

@@ -10,6 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.onkyo_eiscp.const import CONF_SOURCES, CONF_VOLUME_LIMIT, DOMAIN
+from custom_components.onkyo_eiscp.eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_SSDP, SOURCE_USER
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -124,6 +125,20 @@ async def test_manual_device_ignoring_nri_uses_ecn(
 ) -> None:
     """A device that ignores NRI is still identified by ECN."""
     receiver.ignore.add("NRI")
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "TX-NR686"
+    assert result["result"].unique_id == receiver.identifier
+
+
+async def test_manual_device_answering_ecn_only_by_udp(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """An older device that answers neither ECN nor NRI over TCP is identified by UDP."""
+    receiver.ignore |= {"NRI", "ECN"}
     flow_id = await _manual(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
@@ -400,10 +415,10 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
     assert init_integration.state.recoverable
 
 
-async def test_options_flow_without_selectors(
+async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
-    """A device without a usable NRI (so no inputs) only offers the volume limit."""
+    """A device without a usable NRI still gets its media player, with inputs to choose."""
     await receiver.stop()
     async with VirtualReceiver("NS-6130") as player:
         player.ignore.add("NRI")
@@ -415,8 +430,11 @@ async def test_options_flow_without_selectors(
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
+        state = hass.states.get("media_player.ns_6130")
+        assert state is not None
+        assert state.attributes["source_list"] == [SELECTOR_NAMES[c] for c in FALLBACK_SELECTORS]
         result = await hass.config_entries.options.async_init(entry.entry_id)
         keys = {str(key) for key in result["data_schema"].schema}
-        assert keys == {CONF_VOLUME_LIMIT}
+        assert keys == {CONF_VOLUME_LIMIT, CONF_SOURCES}
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()

@@ -58,8 +58,8 @@ async def test_setup_queries_what_nri_lists(
 async def test_device_not_answering_is_not_ready(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
-    """No reply to the identity queries in time: setup is retried later."""
-    receiver.ignore |= {"NRI", "ECN"}
+    """No reply to the identity queries in time (nor by UDP): setup is retried later."""
+    receiver.stalled = True
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=receiver.identifier,
@@ -71,6 +71,7 @@ async def test_device_not_answering_is_not_ready(
         await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
     await until(lambda: receiver.client_count == 0)
+    receiver.stalled = False
 
 
 async def test_unreachable_device_is_not_ready(hass: HomeAssistant) -> None:

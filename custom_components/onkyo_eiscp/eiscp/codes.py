@@ -66,6 +66,24 @@ SELECTOR_NAMES: Final[dict[str, str]] = {
     "80": "SOURCE",
 }
 
+# Inputs to offer for a device that sends no NRI: the ones receivers of that age
+# commonly have (VCR/DVR, CBL/SAT, GAME, AUX, PC, BD/DVD, TV, PHONO, CD, FM, AM, USB, NET).
+FALLBACK_SELECTORS: Final = (
+    "00",
+    "01",
+    "02",
+    "03",
+    "05",
+    "10",
+    "12",
+    "22",
+    "23",
+    "24",
+    "25",
+    "29",
+    "2B",
+)
+
 LISTENING_MODE_NAMES: Final[dict[str, str]] = {
     "00": "Stereo",
     "01": "Direct",
