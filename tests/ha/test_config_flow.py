@@ -120,25 +120,18 @@ async def test_manual_not_eiscp_then_recovers(
         await server.wait_closed()
 
 
-async def test_manual_device_ignoring_nri_uses_ecn(
-    hass: HomeAssistant, receiver: VirtualReceiver
+@pytest.mark.parametrize(
+    "ignored",
+    [
+        pytest.param({"NRI"}, id="no NRI: ECN over TCP"),
+        pytest.param({"NRI", "ECN"}, id="neither over TCP: ECN by UDP (older devices)"),
+    ],
+)
+async def test_manual_device_without_nri_is_identified_by_ecn(
+    hass: HomeAssistant, receiver: VirtualReceiver, ignored: set[str]
 ) -> None:
-    """A device that ignores NRI is still identified by ECN."""
-    receiver.ignore.add("NRI")
-    flow_id = await _manual(hass)
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "TX-NR686"
-    assert result["result"].unique_id == receiver.identifier
-
-
-async def test_manual_device_answering_ecn_only_by_udp(
-    hass: HomeAssistant, receiver: VirtualReceiver
-) -> None:
-    """An older device that answers neither ECN nor NRI over TCP is identified by UDP."""
-    receiver.ignore |= {"NRI", "ECN"}
+    """A device that ignores NRI (and even ECN over TCP) is still identified by ECN."""
+    receiver.ignore |= ignored
     flow_id = await _manual(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
