@@ -32,7 +32,7 @@ from .const import (
 )
 from .eiscp import messages as msg
 from .eiscp.client import Client
-from .eiscp.codes import NET_SELECTORS, brand_name
+from .eiscp.codes import NET_SELECTORS, brand_name, listening_modes_for
 from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
 from .eiscp.errors import ConnectionClosedError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
@@ -79,6 +79,9 @@ class OnkyoCoordinator:
         self._background: set[asyncio.Task[None]] = set()
         self._was_playing = False
         self._sources: dict[Zone, dict[str, str]] = {}
+        self._mode_codes: list[str] = (
+            list(listening_modes_for(info.model)) if self.has_listening_modes else []
+        )
         # Available once the device has answered on the current connection: a device
         # whose network module hangs accepts connections but never answers, and must
         # not flap between available and unavailable with each reconnect.
@@ -165,6 +168,11 @@ class OnkyoCoordinator:
         return any(button.enabled for button in self.info.listening_mode_buttons)
 
     @property
+    def listening_modes(self) -> list[str]:
+        """Listening-mode codes to offer: the model's, plus any the device has reported."""
+        return self._mode_codes
+
+    @property
     def has_net(self) -> bool:
         """Whether the device has a network/USB player."""
         return bool(self.info.net_services) or any(
@@ -208,6 +216,13 @@ class OnkyoCoordinator:
             and (was_on is False or message.zone is not Zone.MAIN)
         ):
             self._query(self._zone_query_codes(message.zone))
+        if (
+            isinstance(message, msg.ListeningMode)
+            and self._mode_codes
+            and message.mode not in self._mode_codes
+        ):
+            # A mode the model's table lacks (Pioneer, newer models): offer it from now on.
+            self._mode_codes.append(message.mode)
         self._pending |= changed
 
     @callback

@@ -22,7 +22,7 @@ from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import messages as msg
 from .eiscp.art import ArtImage
-from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES, listening_modes_for
+from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES
 from .eiscp.const import Zone
 from .eiscp.messages import NetCommand, PlayState, RepeatState, ShuffleState
 from .entity import OnkyoEntity
@@ -88,9 +88,6 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         self._attr_device_class = (
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
         )
-        self._mode_codes: tuple[str, ...] = ()
-        if zone is Zone.MAIN and coordinator.has_listening_modes:
-            self._mode_codes = listening_modes_for(coordinator.info.model)
 
     # --- what the zone shows ------------------------------------------------------
 
@@ -128,7 +125,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             features |= _VOLUME_FEATURES
         if self.coordinator.sources(self.zone):
             features |= MediaPlayerEntityFeature.SELECT_SOURCE
-        if self._mode_codes:
+        if self._mode_codes():
             features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
         if self._plays_net:
             features |= _PLAYBACK_FEATURES
@@ -170,7 +167,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     @property
     def sound_mode_list(self) -> list[str] | None:
         """The device's listening modes."""
-        return [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes] or None
+        return [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes()] or None
 
     @property
     def sound_mode(self) -> str | None:
@@ -179,6 +176,9 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         if self.zone is not Zone.MAIN or mode is None:
             return None
         return LISTENING_MODE_NAMES.get(mode, mode)
+
+    def _mode_codes(self) -> list[str]:
+        return self.coordinator.listening_modes if self.zone is Zone.MAIN else []
 
     # --- network playback -------------------------------------------------------------
 
@@ -306,7 +306,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     async def async_select_sound_mode(self, sound_mode: str) -> None:
         """Select a listening mode by name."""
         code = next(
-            (c for c in self._mode_codes if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
+            (c for c in self._mode_codes() if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
         )
         if code is None:
             raise ServiceValidationError(

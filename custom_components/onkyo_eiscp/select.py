@@ -14,7 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import messages as msg
-from .eiscp.codes import LISTENING_MODE_NAMES, listening_modes_for
+from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
 from .entity import OnkyoEntity
 from .state import TOPIC_DEVICE, topic
@@ -79,9 +79,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         key="listening_mode",
         translation_key="listening_mode",
         exists_fn=lambda c, _: c.has_listening_modes,
-        options_fn=lambda c, _: {
-            code: listening_mode_key(code) for code in listening_modes_for(c.info.model)
-        },
+        options_fn=lambda c, _: {code: listening_mode_key(code) for code in c.listening_modes},
         value_fn=lambda c, _: c.state.listening_mode,
         field="listening_mode",
         command_fn=lambda _, code: msg.listening_mode(code),
@@ -144,8 +142,16 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
             description.translation_key,
         )
         self.entity_description = description
-        self._codes = description.options_fn(coordinator, zone)
-        self._attr_options = list(dict.fromkeys(self._codes.values()))
+
+    @property
+    def _codes(self) -> dict[str, str]:
+        """Device code -> option, as of now (a device can report a mode not listed)."""
+        return self.entity_description.options_fn(self.coordinator, self.zone)
+
+    @property
+    def options(self) -> list[str]:
+        """The options, in the device's order."""
+        return list(dict.fromkeys(self._codes.values()))
 
     @property
     def current_option(self) -> str | None:

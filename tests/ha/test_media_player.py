@@ -320,6 +320,26 @@ async def test_mode_never_reached_raises(hass: HomeAssistant, receiver: VirtualR
     receiver.stalled = False
 
 
+@pytest.mark.usefixtures("init_integration")
+async def test_reported_mode_outside_the_table_joins_the_list(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A listening mode the model's table lacks is shown, listed and selectable."""
+    mode = "Dolby EX + Audyssey DSX"  # LMDA7, not in the TX-NR686's table
+    receiver.press("PWR01")
+    receiver.press("LMDA7")
+    state = await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_SOUND_MODE) is not None)
+    assert state.attributes[ATTR_SOUND_MODE] == mode
+    assert state.attributes["sound_mode_list"][-1] == mode
+    receiver.press("LMD00")
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_SOUND_MODE) == "Stereo")
+    receiver.clear_received()
+    await _call(
+        hass, SERVICE_SELECT_SOUND_MODE, MAIN, **{ATTR_SOUND_MODE: "Dolby EX + Audyssey DSX"}
+    )
+    await receiver.wait_for("LMDA7")
+
+
 @pytest.mark.parametrize(
     ("service", "data", "key"),
     [

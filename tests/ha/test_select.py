@@ -9,6 +9,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.onkyo_eiscp.select import listening_mode_key
 from homeassistant.components.select import ATTR_OPTION, DOMAIN as SELECT, SERVICE_SELECT_OPTION
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
@@ -80,9 +81,17 @@ async def test_select_follows_and_sets(
 async def test_unknown_code_and_invalid_option(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
-    """A mode outside the list reads unknown; an invalid option is rejected by HA."""
+    """A mode the model's table lacks is offered once reported; invalid options are refused."""
     entity_id = "select.onkyo_tx_rz70_listening_mode"
+    key = listening_mode_key("A7")
+    assert key not in hass.states.get(entity_id).attributes["options"]
     receiver.press("LMDA7")
-    await state_until(hass, entity_id, lambda s: s.state == "unknown")
+    state = await state_until(hass, entity_id, lambda s: s.state == key)
+    assert state.attributes["options"][-1] == key
+    await _select(hass, entity_id, "stereo")
+    await state_until(hass, entity_id, lambda s: s.state == "stereo")
+    receiver.clear_received()
+    await _select(hass, entity_id, key)
+    await receiver.wait_for("LMDA7")
     with pytest.raises(ServiceValidationError):
         await _select(hass, entity_id, "cathedral")
