@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from homeassistant.components.media_player import MediaPlayerEntity
+from homeassistant.components.media_player.browse_media import BrowseMedia
 from homeassistant.components.media_player.const import (
     MediaPlayerDeviceClass,
     MediaPlayerEntityFeature,
@@ -18,6 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import browse
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import messages as msg
@@ -85,6 +87,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         else:
             self._attr_translation_key = zone.value
         self._scale = coordinator.volume_scale(zone)
+        self._browsable = browse.can_browse(coordinator, zone)
         self._attr_device_class = (
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
         )
@@ -127,6 +130,8 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             features |= MediaPlayerEntityFeature.SELECT_SOURCE
         if self._mode_codes():
             features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
+        if self._browsable:
+            features |= MediaPlayerEntityFeature.BROWSE_MEDIA
         if self._plays_net:
             features |= _PLAYBACK_FEATURES
             net = self.coordinator.state.net
@@ -179,6 +184,21 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     def _mode_codes(self) -> list[str]:
         return self.coordinator.listening_modes if self.zone is Zone.MAIN else []
+
+    async def _start_service(self, media_id: str) -> None:
+        service = browse.find_service(self.coordinator, self.zone, media_id)
+        if service is None:
+            names = browse.services(self.coordinator, self.zone).values()
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_service",
+                translation_placeholders={"service": media_id, "options": ", ".join(names)},
+            )
+        if self._zone.power is not True:
+            await self.coordinator.async_send(msg.power(self.zone, True))
+        if self._zone.source != browse.NET_SELECTOR:
+            await self.coordinator.async_send(msg.source(self.zone, browse.NET_SELECTOR))
+        await self.coordinator.async_send(msg.net_service(service))
 
     # --- network playback -------------------------------------------------------------
 
@@ -372,8 +392,23 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         hours = self.coordinator.info.flag("time_hhmmss")
         await self.coordinator.async_send(msg.time_seek(int(position), hours))
 
-    async def async_play_media(self, media_type: str, media_id: str, **kwargs: Any) -> None:
-        """Recall a tuner preset: media type ``radio`` or ``channel``, id = preset number."""
+    async def async_browse_media(
+        self, media_content_type: MediaType | str | None = None, media_content_id: str | None = None
+    ) -> BrowseMedia:
+        """The device's network services and presets."""
+        return browse.browse(self.coordinator, self.zone, media_content_id)
+
+    async def async_play_media(
+        self, media_type: MediaType | str, media_id: str, **kwargs: Any
+    ) -> None:
+        """Start a network service (media type ``app``: its name or id) or recall a preset.
+
+        A preset is media type ``radio`` or ``channel`` with the preset number. A service
+        needs the zone on and on its NET input: both are sent first when needed.
+        """
+        if media_type == MediaType.APP:
+            await self._start_service(media_id)
+            return
         if media_type in _PRESET_TYPES and media_id.isdigit() and 1 <= int(media_id) <= 40:
             await self.coordinator.async_send(msg.preset(int(media_id)))
             return

@@ -13,7 +13,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 from syrupy.assertion import SnapshotAssertion
 
 from homeassistant.components.media_player import (
@@ -356,6 +359,16 @@ async def test_reported_mode_outside_the_table_joins_the_list(
             "invalid_media",
         ),
         (SERVICE_MEDIA_SEEK, {ATTR_MEDIA_SEEK_POSITION: 999}, "invalid_position"),
+        (
+            SERVICE_PLAY_MEDIA,
+            {ATTR_MEDIA_CONTENT_TYPE: "app", ATTR_MEDIA_CONTENT_ID: "Napster"},
+            "invalid_service",
+        ),
+        (  # AirPlay is listed by the device, but playback starts on the phone
+            SERVICE_PLAY_MEDIA,
+            {ATTR_MEDIA_CONTENT_TYPE: "app", ATTR_MEDIA_CONTENT_ID: "44"},
+            "invalid_service",
+        ),
     ],
 )
 @pytest.mark.usefixtures("init_integration")
@@ -376,6 +389,87 @@ async def test_invalid_values_send_nothing(
     assert err.value.translation_key == key
     await asyncio.sleep(0.2)
     assert not [m for m in receiver.received if not m.endswith("QSTN")]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_browse_services_and_presets(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The browser lists the zone's startable network services and the stored presets."""
+    client = await hass_ws_client(hass)
+
+    async def browse(content_id: str | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "media_player/browse_media", "entity_id": MAIN}
+        if content_id is not None:
+            message |= {"media_content_type": "", "media_content_id": content_id}
+        await client.send_json_auto_id(message)
+        response = await client.receive_json()
+        assert response["success"], response
+        result: dict[str, Any] = response["result"]
+        return result
+
+    state = hass.states.get(MAIN)
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.BROWSE_MEDIA
+    root = await browse()
+    assert [c["media_content_id"] for c in root["children"]] == ["services", "presets"]
+    services = await browse("services")
+    assert [(c["title"], c["media_content_id"]) for c in services["children"]] == [
+        ("TuneIn Radio", "0E"),
+        ("Spotify", "0A"),
+        ("Deezer", "12"),
+        ("TIDAL", "1B"),
+        ("Music Server", "00"),
+        ("USB", "F0"),
+        ("Play Queue", "1D"),
+    ]  # not AirPlay, FlareConnect, Chromecast or DTS Play-Fi: those start on the phone
+    assert all(c["can_play"] and c["media_content_type"] == "app" for c in services["children"])
+    presets = await browse("presets")
+    titles = [c["title"] for c in presets["children"]]
+    assert titles[:3] == ["FM 89.90", "FM 90.70", "smoothfm (FM 91.50)"]
+    assert presets["children"][2]["media_content_id"] == "3"
+
+    await client.send_json_auto_id(
+        {"type": "media_player/browse_media", "entity_id": MAIN, "media_content_type": "",
+         "media_content_id": "elsewhere"}
+    )  # fmt: skip
+    response = await client.receive_json()
+    assert not response["success"]
+    assert "nothing to browse" in response["error"]["message"]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_play_service_powers_on_and_selects_net(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """Playing a service by name turns the zone on, selects NET, then sends NSV."""
+    await state_until(hass, MAIN, lambda s: s.state == STATE_OFF)
+    receiver.clear_received()
+    await _call(
+        hass, SERVICE_PLAY_MEDIA, MAIN,
+        **{ATTR_MEDIA_CONTENT_TYPE: "app", ATTR_MEDIA_CONTENT_ID: "spotify"},
+    )  # fmt: skip
+    await receiver.wait_for("NSV0A0")
+    assert [m for m in receiver.received if not m.endswith("QSTN")][:3] == [
+        "PWR01",
+        "SLI2B",
+        "NSV0A0",
+    ]
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_INPUT_SOURCE) == "NET")
+    receiver.clear_received()
+    await _call(
+        hass, SERVICE_PLAY_MEDIA, MAIN,
+        **{ATTR_MEDIA_CONTENT_TYPE: "app", ATTR_MEDIA_CONTENT_ID: "1d"},
+    )  # fmt: skip
+    await receiver.wait_for("NSV1D0")
+    assert [m for m in receiver.received if not m.endswith("QSTN")] == ["NSV1D0"]
+
+
+@pytest.mark.parametrize("profile", ["NS-6130"], indirect=True)
+@pytest.mark.usefixtures("init_integration")
+async def test_network_player_browses_services_only(hass: HomeAssistant) -> None:
+    """A network player has services to browse and no presets."""
+    state = hass.states.get(PLAYER)
+    assert state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.BROWSE_MEDIA
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -1,0 +1,139 @@
+"""The media browser of a zone: the device's network services and its tuner presets.
+
+What is offered comes from NRI: the services enabled for the zone (those a controller
+can start; AirPlay, Chromecast and the like are started from the phone instead) and the
+presets that hold a station. Playing a service selects the NET input and sends ``NSV``;
+playing a preset sends ``PRS``.
+"""
+
+from __future__ import annotations
+
+from homeassistant.components.media_player.browse_media import BrowseMedia
+from homeassistant.components.media_player.const import MediaClass, MediaType
+from homeassistant.components.media_player.errors import BrowseError
+
+from .const import DOMAIN
+from .coordinator import OnkyoCoordinator
+from .eiscp.const import Zone
+from .eiscp.nri import PresetInfo
+
+ROOT = "root"
+SERVICES = "services"
+PRESETS = "presets"
+
+# Services a controller cannot start: playback begins on the phone or another device.
+CAST_ONLY_SERVICES = frozenset({"18", "40", "42", "43", "44"})  # AirPlay x2, Cast, Play-Fi, Flare
+NET_SELECTOR = "2B"
+BANDS = {1: "FM", 2: "AM", 3: "DAB"}
+
+
+def services(coordinator: OnkyoCoordinator, zone: Zone) -> dict[str, str]:
+    """Service id -> name of the services ``zone`` can start (it needs a NET input)."""
+    if NET_SELECTOR not in coordinator.sources(zone):
+        return {}
+    bit = 1 << (zone.number - 1)
+    return {
+        service.id: service.name
+        for service in coordinator.info.net_services
+        if service.enabled and service.zones & bit and service.id not in CAST_ONLY_SERVICES
+    }
+
+
+def presets(coordinator: OnkyoCoordinator, zone: Zone) -> list[PresetInfo]:
+    """The main zone's presets that hold a station (PRS tunes the main zone)."""
+    if zone is not Zone.MAIN:
+        return []
+    return [preset for preset in coordinator.info.presets if preset.band in BANDS]
+
+
+def preset_title(preset: PresetInfo) -> str:
+    """The preset's name and station ("smoothfm (FM 91.50)"), or the station alone."""
+    station = f"{BANDS[preset.band]} {preset.frequency}".strip()
+    return f"{preset.name} ({station})" if preset.name else station
+
+
+def find_service(coordinator: OnkyoCoordinator, zone: Zone, media_id: str) -> str | None:
+    """The id of the service ``media_id`` names (by id or by name, any case)."""
+    offered = services(coordinator, zone)
+    if media_id.upper() in offered:
+        return media_id.upper()
+    wanted = media_id.casefold()
+    return next((sid for sid, name in offered.items() if name.casefold() == wanted), None)
+
+
+def can_browse(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
+    """Whether the zone has anything to browse."""
+    return bool(services(coordinator, zone) or presets(coordinator, zone))
+
+
+def browse(coordinator: OnkyoCoordinator, zone: Zone, content_id: str | None) -> BrowseMedia:
+    """The browser node ``content_id`` (the root when None)."""
+    if content_id in (None, ROOT):
+        children = []
+        if services(coordinator, zone):
+            children.append(_node(SERVICES))
+        if presets(coordinator, zone):
+            children.append(_node(PRESETS))
+        return _directory(ROOT, coordinator.info.model or "Device", children)
+    if content_id == SERVICES:
+        return _directory(
+            SERVICES,
+            _NODES[SERVICES][0],
+            [
+                _playable(MediaType.APP, sid, name)
+                for sid, name in services(coordinator, zone).items()
+            ],
+        )
+    if content_id == PRESETS:
+        return _directory(
+            PRESETS,
+            _NODES[PRESETS][0],
+            [
+                _playable(MediaType.CHANNEL, str(preset.number), preset_title(preset))
+                for preset in presets(coordinator, zone)
+            ],
+        )
+    raise BrowseError(
+        translation_domain=DOMAIN,
+        translation_key="unknown_media",
+        translation_placeholders={"media_id": content_id},
+    )
+
+
+# Per node: title, content type, class of its children.
+_NODES: dict[str, tuple[str, MediaType, MediaClass]] = {
+    ROOT: ("", MediaType.APPS, MediaClass.DIRECTORY),
+    SERVICES: ("Network services", MediaType.APPS, MediaClass.APP),
+    PRESETS: ("Presets", MediaType.CHANNELS, MediaClass.CHANNEL),
+}
+
+
+def _playable(content_type: MediaType, content_id: str, title: str) -> BrowseMedia:
+    """A service (app) or a preset (channel) to play."""
+    media_class = MediaClass.APP if content_type is MediaType.APP else MediaClass.CHANNEL
+    return BrowseMedia(
+        media_class=media_class,
+        media_content_id=content_id,
+        media_content_type=content_type,
+        title=title,
+        can_play=True,
+        can_expand=False,
+    )
+
+
+def _node(content_id: str) -> BrowseMedia:
+    return _directory(content_id, _NODES[content_id][0], [])
+
+
+def _directory(content_id: str, title: str, children: list[BrowseMedia]) -> BrowseMedia:
+    _, content_type, children_class = _NODES[content_id]
+    return BrowseMedia(
+        media_class=MediaClass.DIRECTORY,
+        media_content_id=content_id,
+        media_content_type=content_type,
+        title=title,
+        can_play=False,
+        can_expand=True,
+        children=children,
+        children_media_class=children_class,
+    )
