@@ -408,6 +408,20 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
     assert init_integration.state.recoverable
 
 
+async def test_options_flow_of_an_entry_not_loaded(hass: HomeAssistant) -> None:
+    """An entry that is not set up (device unreachable) offers the volume limit only."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id="0009B0000000", data={CONF_HOST: "127.0.0.1", CONF_PORT: 1}
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert {str(key) for key in result["data_schema"].schema} == {CONF_VOLUME_LIMIT}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VOLUME_LIMIT: 70}
+    )
+    assert entry.options == {CONF_VOLUME_LIMIT: 70}
+
+
 async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
