@@ -69,25 +69,18 @@ def can_browse(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
 def browse(coordinator: OnkyoCoordinator, zone: Zone, content_id: str | None) -> BrowseMedia:
     """The browser node ``content_id`` (the root when None)."""
     if content_id in (None, ROOT):
-        children = []
-        if services(coordinator, zone):
-            children.append(_node(SERVICES))
-        if presets(coordinator, zone):
-            children.append(_node(PRESETS))
-        return _directory(ROOT, coordinator.info.model or "Device", children)
+        nodes = [
+            _directory(node, [])
+            for node, present in ((SERVICES, services), (PRESETS, presets))
+            if present(coordinator, zone)
+        ]
+        return _directory(ROOT, nodes, coordinator.info.model or "Device")
     if content_id == SERVICES:
-        return _directory(
-            SERVICES,
-            _NODES[SERVICES][0],
-            [
-                _playable(MediaType.APP, sid, name)
-                for sid, name in services(coordinator, zone).items()
-            ],
-        )
+        items = services(coordinator, zone).items()
+        return _directory(SERVICES, [_playable(MediaType.APP, sid, name) for sid, name in items])
     if content_id == PRESETS:
         return _directory(
             PRESETS,
-            _NODES[PRESETS][0],
             [
                 _playable(MediaType.CHANNEL, str(preset.number), preset_title(preset))
                 for preset in presets(coordinator, zone)
@@ -121,17 +114,16 @@ def _playable(content_type: MediaType, content_id: str, title: str) -> BrowseMed
     )
 
 
-def _node(content_id: str) -> BrowseMedia:
-    return _directory(content_id, _NODES[content_id][0], [])
-
-
-def _directory(content_id: str, title: str, children: list[BrowseMedia]) -> BrowseMedia:
-    _, content_type, children_class = _NODES[content_id]
+def _directory(
+    content_id: str, children: list[BrowseMedia], title: str | None = None
+) -> BrowseMedia:
+    """A node to expand; its title, type and children's class come from ``_NODES``."""
+    default_title, content_type, children_class = _NODES[content_id]
     return BrowseMedia(
         media_class=MediaClass.DIRECTORY,
         media_content_id=content_id,
         media_content_type=content_type,
-        title=title,
+        title=title or default_title,
         can_play=False,
         can_expand=True,
         children=children,

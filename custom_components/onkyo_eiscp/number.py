@@ -21,7 +21,7 @@ from .eiscp import messages as msg
 from .eiscp.const import TONE, Zone
 from .eiscp.nri import ControlRange
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, topic
+from .state import field_topic
 
 PARALLEL_UPDATES = 0
 
@@ -127,7 +127,7 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
             coordinator,
             zone,
             description.key,
-            {topic(zone.value if description.zoned else TOPIC_DEVICE, description.field)},
+            {field_topic(zone, description.field, zoned=description.zoned)},
             description.translation_key,
         )
         self.entity_description = description

@@ -17,7 +17,7 @@ from .eiscp import messages as msg
 from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, topic
+from .state import field_topic
 
 PARALLEL_UPDATES = 0
 
@@ -138,7 +138,7 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
             coordinator,
             zone,
             description.key,
-            {topic(zone.value if description.zoned else TOPIC_DEVICE, description.field)},
+            {field_topic(zone, description.field, zoned=description.zoned)},
             description.translation_key,
         )
         self.entity_description = description

@@ -59,6 +59,11 @@ def topic(scope: str, field: str) -> str:
     return f"{scope}.{field}"
 
 
+def field_topic(zone: Zone, field: str, *, zoned: bool) -> str:
+    """The topic of a field of ``zone``'s state (``zoned``) or of the device's."""
+    return topic(zone.value if zoned else TOPIC_DEVICE, field)
+
+
 # How far (seconds) a reported position may drift from the one predicted from the last
 # anchor before it counts as a change. Devices tick NTM every second: without this,
 # every media player would write its state every second for nothing.

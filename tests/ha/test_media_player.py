@@ -94,6 +94,16 @@ def _playing(receiver: VirtualReceiver, elapsed: int = 34) -> None:
     )
 
 
+async def _browse(client: Any, entity_id: str, content_id: str | None = None) -> dict[str, Any]:
+    """The websocket reply to browsing ``content_id`` (the root when None)."""
+    message: dict[str, Any] = {"type": "media_player/browse_media", "entity_id": entity_id}
+    if content_id is not None:
+        message |= {"media_content_type": "", "media_content_id": content_id}
+    await client.send_json_auto_id(message)
+    response: dict[str, Any] = await client.receive_json()
+    return response
+
+
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
     await hass.services.async_call(
         MP_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
@@ -399,11 +409,7 @@ async def test_browse_services_and_presets(
     client = await hass_ws_client(hass)
 
     async def browse(content_id: str | None = None) -> dict[str, Any]:
-        message: dict[str, Any] = {"type": "media_player/browse_media", "entity_id": MAIN}
-        if content_id is not None:
-            message |= {"media_content_type": "", "media_content_id": content_id}
-        await client.send_json_auto_id(message)
-        response = await client.receive_json()
+        response = await _browse(client, MAIN, content_id)
         assert response["success"], response
         result: dict[str, Any] = response["result"]
         return result
@@ -428,11 +434,7 @@ async def test_browse_services_and_presets(
     assert titles[:3] == ["FM 89.90", "FM 90.70", "smoothfm (FM 91.50)"]
     assert presets["children"][2]["media_content_id"] == "3"
 
-    await client.send_json_auto_id(
-        {"type": "media_player/browse_media", "entity_id": MAIN, "media_content_type": "",
-         "media_content_id": "elsewhere"}
-    )  # fmt: skip
-    response = await client.receive_json()
+    response = await _browse(client, MAIN, "elsewhere")
     assert not response["success"]
     assert "nothing to browse" in response["error"]["message"]
 
@@ -466,10 +468,14 @@ async def test_play_service_powers_on_and_selects_net(
 
 @pytest.mark.parametrize("profile", ["NS-6130"], indirect=True)
 @pytest.mark.usefixtures("init_integration")
-async def test_network_player_browses_services_only(hass: HomeAssistant) -> None:
+async def test_network_player_browses_services_only(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
     """A network player has services to browse and no presets."""
     state = hass.states.get(PLAYER)
     assert state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.BROWSE_MEDIA
+    response = await _browse(await hass_ws_client(hass), PLAYER)
+    assert [c["media_content_id"] for c in response["result"]["children"]] == ["services"]
 
 
 @pytest.mark.usefixtures("init_integration")
