@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from custom_components.onkyo_eiscp.eiscp.client import Client
 from custom_components.onkyo_eiscp.eiscp.frame import DEVICE_END, FrameDecoder, encode
-from custom_components.onkyo_eiscp.eiscp.messages import parse
+from custom_components.onkyo_eiscp.eiscp.parser import parse
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.burst import TRACK_CHANGE_BURST
 

@@ -19,8 +19,8 @@ import logging
 from pathlib import Path
 from typing import Self
 
-from custom_components.onkyo_eiscp.eiscp import messages as msg
 from custom_components.onkyo_eiscp.eiscp.art import art_packets
+from custom_components.onkyo_eiscp.eiscp.codes import NET_SERVICES
 from custom_components.onkyo_eiscp.eiscp.const import (
     MUTE,
     NET_CONTROL,
@@ -297,7 +297,7 @@ class VirtualReceiver:
         main.power = True
         if self._has_net_selector(Zone.MAIN):
             main.source = "2B"
-        self.push(msg.power(Zone.MAIN, True))
+        self.push("PWR01")
         self.push(f"{SOURCE[Zone.MAIN]}{main.source}")
         self._load_track(1)
         net.play = "P"
@@ -694,7 +694,7 @@ class VirtualReceiver:
             return None
         net = self.state.net
         net.service = params[:2].upper()
-        name = msg.NET_SERVICES.get(net.service, "NET")
+        name = NET_SERVICES.get(net.service, "NET")
         net.list_title = f"{net.service}010000000000010000FF00{name}"
         return [self._status("NLT") or ""]
 

@@ -30,7 +30,7 @@ from .const import (
     DOMAIN,
     NOT_RESPONDING_SESSIONS,
 )
-from .eiscp import messages as msg
+from .eiscp import commands as cmd, messages as msg
 from .eiscp.client import Client
 from .eiscp.codes import NET_SELECTORS, brand_name, listening_modes_for
 from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
@@ -368,7 +368,7 @@ class OnkyoCoordinator:
     async def _send_queries(self, codes: list[str]) -> None:
         try:
             for code in codes:
-                await self.client.send(msg.query(code))
+                await self.client.send(cmd.query(code))
         except ConnectionClosedError:
             _LOGGER.debug("Connection closed while querying %s", codes)
 
@@ -397,7 +397,7 @@ class OnkyoCoordinator:
             return await self.client.request(message, reply_code, timeout=timeout)
 
     async def async_cycle_until(
-        self, zone: Zone, command: msg.NetCommand, reached: Callable[[], bool]
+        self, zone: Zone, command: cmd.NetCommand, reached: Callable[[], bool]
     ) -> None:
         """Send ``command`` (REPEAT/RANDOM cycle the device's modes) until ``reached()``.
 
@@ -408,7 +408,7 @@ class OnkyoCoordinator:
                 return
             waiter: asyncio.Future[None] = self.hass.loop.create_future()
             self._nst_waiters.append(waiter)
-            await self.async_send(msg.net_control(zone, command))
+            await self.async_send(cmd.net_control(zone, command))
             try:
                 async with asyncio.timeout(_NST_STEP_TIMEOUT):
                     await waiter

@@ -22,11 +22,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from . import browse
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
-from .eiscp import messages as msg
+from .eiscp import commands as cmd
 from .eiscp.art import ArtImage
 from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES
+from .eiscp.commands import NetCommand
 from .eiscp.const import Zone
-from .eiscp.messages import NetCommand, PlayState, RepeatState, ShuffleState
+from .eiscp.messages import PlayState, RepeatState, ShuffleState
 from .entity import OnkyoEntity
 from .state import TOPIC_DEVICE, TOPIC_NET, ZoneState, topic
 
@@ -195,10 +196,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
                 translation_placeholders={"service": media_id, "options": ", ".join(names)},
             )
         if self._zone.power is not True:
-            await self.coordinator.async_send(msg.power(self.zone, True))
+            await self.coordinator.async_send(cmd.set_power(self.zone, True))
         if self._zone.source != browse.NET_SELECTOR:
-            await self.coordinator.async_send(msg.source(self.zone, browse.NET_SELECTOR))
-        await self.coordinator.async_send(msg.net_service(service))
+            await self.coordinator.async_send(cmd.select_source(self.zone, browse.NET_SELECTOR))
+        await self.coordinator.async_send(cmd.select_net_service(service))
 
     # --- network playback -------------------------------------------------------------
 
@@ -288,28 +289,28 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     async def async_turn_on(self) -> None:
         """Leave standby."""
-        await self.coordinator.async_send(msg.power(self.zone, True))
+        await self.coordinator.async_send(cmd.set_power(self.zone, True))
 
     async def async_turn_off(self) -> None:
         """Go to standby."""
-        await self.coordinator.async_send(msg.power(self.zone, False))
+        await self.coordinator.async_send(cmd.set_power(self.zone, False))
 
     async def async_set_volume_level(self, volume: float) -> None:
         """Set the volume (0..1 of the configured limit)."""
         raw = self._scale.to_raw(volume * self.coordinator.volume_limit)
-        await self.coordinator.async_send(msg.volume(self.zone, raw))
+        await self.coordinator.async_send(cmd.set_volume(self.zone, raw))
 
     async def async_volume_up(self) -> None:
         """One device step up."""
-        await self.coordinator.async_send(msg.volume_up(self.zone))
+        await self.coordinator.async_send(cmd.volume_up(self.zone))
 
     async def async_volume_down(self) -> None:
         """One device step down."""
-        await self.coordinator.async_send(msg.volume_down(self.zone))
+        await self.coordinator.async_send(cmd.volume_down(self.zone))
 
     async def async_mute_volume(self, mute: bool) -> None:
         """Mute or unmute."""
-        await self.coordinator.async_send(msg.mute(self.zone, mute))
+        await self.coordinator.async_send(cmd.set_mute(self.zone, mute))
 
     async def async_select_source(self, source: str) -> None:
         """Select an input by name."""
@@ -321,7 +322,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
                 translation_key="invalid_source",
                 translation_placeholders={"source": source, "options": ", ".join(sources.values())},
             )
-        await self.coordinator.async_send(msg.source(self.zone, code))
+        await self.coordinator.async_send(cmd.select_source(self.zone, code))
 
     async def async_select_sound_mode(self, sound_mode: str) -> None:
         """Select a listening mode by name."""
@@ -337,10 +338,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
                     "options": ", ".join(self.sound_mode_list or ()),
                 },
             )
-        await self.coordinator.async_send(msg.listening_mode(code))
+        await self.coordinator.async_send(cmd.select_listening_mode(code))
 
     async def _net_command(self, command: NetCommand) -> None:
-        await self.coordinator.async_send(msg.net_control(self.zone, command))
+        await self.coordinator.async_send(cmd.net_control(self.zone, command))
 
     async def async_media_play(self) -> None:
         """Play."""
@@ -390,7 +391,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
                 translation_placeholders={"position": str(position), "duration": str(duration)},
             )
         hours = self.coordinator.info.flag("time_hhmmss")
-        await self.coordinator.async_send(msg.time_seek(int(position), hours))
+        await self.coordinator.async_send(cmd.seek(int(position), hours))
 
     async def async_browse_media(
         self, media_content_type: MediaType | str | None = None, media_content_id: str | None = None
@@ -410,7 +411,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             await self._start_service(media_id)
             return
         if media_type in _PRESET_TYPES and media_id.isdigit() and 1 <= int(media_id) <= 40:
-            await self.coordinator.async_send(msg.preset(int(media_id)))
+            await self.coordinator.async_send(cmd.recall_preset(int(media_id)))
             return
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
-from .eiscp import messages as msg
+from .eiscp import commands as cmd, messages as msg
 from .eiscp.const import TONE, Zone
 from .eiscp.nri import ControlRange
 from .entity import OnkyoEntity
@@ -56,7 +56,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         field="bass",
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].bass,
-        command_fn=lambda _, zone, db, __: msg.tone_bass(zone, int(db)),
+        command_fn=lambda _, zone, db, __: cmd.set_bass(zone, int(db)),
     ),
     OnkyoNumberEntityDescription(
         key="treble",
@@ -66,7 +66,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         field="treble",
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].treble,
-        command_fn=lambda _, zone, db, __: msg.tone_treble(zone, int(db)),
+        command_fn=lambda _, zone, db, __: cmd.set_treble(zone, int(db)),
     ),
     OnkyoNumberEntityDescription(
         key="center_level",
@@ -74,7 +74,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         control="Center Level",
         field="center_level",
         value_fn=lambda c, _, r: _db(c.state.center_level, r),
-        command_fn=lambda c, _, db, r: msg.center_level(
+        command_fn=lambda c, _, db, r: cmd.set_center_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.center_level)
         ),
     ),
@@ -84,7 +84,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         control="Subwoofer Level",
         field="subwoofer_level",
         value_fn=lambda c, _, r: _db(c.state.subwoofer_level, r),
-        command_fn=lambda c, _, db, r: msg.subwoofer_level(
+        command_fn=lambda c, _, db, r: cmd.set_subwoofer_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.subwoofer_level)
         ),
     ),

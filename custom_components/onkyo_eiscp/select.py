@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
-from .eiscp import messages as msg
+from .eiscp import commands as cmd
 from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
 from .entity import OnkyoEntity
@@ -72,7 +72,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         exists_fn=lambda c, zone: bool(c.sources(zone)),
         options_fn=lambda c, zone: c.sources(zone),
         value_fn=lambda c, zone: c.state.zones[zone].source,
-        command_fn=msg.source,
+        command_fn=cmd.select_source,
         field="source",
     ),
     OnkyoSelectEntityDescription(
@@ -82,7 +82,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         options_fn=lambda c, _: {code: listening_mode_key(code) for code in c.listening_modes},
         value_fn=lambda c, _: c.state.listening_mode,
         field="listening_mode",
-        command_fn=lambda _, code: msg.listening_mode(code),
+        command_fn=lambda _, code: cmd.select_listening_mode(code),
     ),
     OnkyoSelectEntityDescription(
         key="hdmi_output",
@@ -92,7 +92,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         options_fn=lambda c, _: HDMI_OUTPUT_OPTIONS,
         value_fn=lambda c, _: c.state.hdmi_output,
         field="hdmi_output",
-        command_fn=lambda _, code: msg.hdmi_output(code),
+        command_fn=lambda _, code: cmd.select_hdmi_output(code),
     ),
     OnkyoSelectEntityDescription(
         key="dimmer",
@@ -102,7 +102,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         options_fn=lambda c, _: DIMMER_OPTIONS,
         value_fn=lambda c, _: c.state.dimmer,
         field="dimmer",
-        command_fn=lambda _, code: msg.dimmer(code),
+        command_fn=lambda _, code: cmd.set_dimmer(code),
     ),
 )
 

@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
-from .eiscp import messages as msg
+from .eiscp import commands as cmd
 from .eiscp.const import Zone
 from .eiscp.messages import UpdateState
 from .entity import OnkyoEntity
@@ -78,4 +78,4 @@ class OnkyoFirmwareUpdate(OnkyoEntity, UpdateEntity):
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
         """Ask the device to download and install its new firmware (UPDNET)."""
-        await self.coordinator.async_send(msg.firmware_update_start())
+        await self.coordinator.async_send(cmd.start_firmware_update())

@@ -8,7 +8,8 @@ from aioonkyo.parameter import PowerParam
 from aioonkyo.protocol import EISCPPacket
 
 from custom_components.onkyo_eiscp.eiscp.frame import FrameDecoder
-from custom_components.onkyo_eiscp.eiscp.messages import Power, parse
+from custom_components.onkyo_eiscp.eiscp.messages import Power
+from custom_components.onkyo_eiscp.eiscp.parser import parse
 from virtual_receiver import VirtualReceiver
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.onkyo_eiscp.eiscp import messages
 from custom_components.onkyo_eiscp.eiscp.art import ArtAssembler, ArtImage, art_packets
 from custom_components.onkyo_eiscp.eiscp.messages import AlbumArt, ArtType
+from custom_components.onkyo_eiscp.eiscp.parser import parse
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 10 + b"\xff\xd9"
 BMP = b"BM" + bytes(3000)
@@ -17,7 +17,7 @@ def _feed(assembler: ArtAssembler, texts: list[str]) -> list[ArtImage]:
     """Parse each NJA message as the client would and feed it; the images that came out."""
     images = []
     for text in texts:
-        message = messages.parse(text)
+        message = parse(text)
         assert isinstance(message, AlbumArt)
         if (image := assembler.feed(message)) is not None:
             images.append(image)

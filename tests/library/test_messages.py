@@ -6,13 +6,14 @@ import logging
 
 import pytest
 
-from custom_components.onkyo_eiscp.eiscp import messages as m
+from custom_components.onkyo_eiscp.eiscp import commands as c, messages as m
 from custom_components.onkyo_eiscp.eiscp.const import Zone
+from custom_components.onkyo_eiscp.eiscp.parser import parse
 
 
 def test_seed_list_title_example() -> None:
     """The seed's NLT example decodes field by field."""
-    msg = m.parse("!1NLT0E01000000090100FF0E00TuneIn Radio")
+    msg = parse("!1NLT0E01000000090100FF0E00TuneIn Radio")
     assert isinstance(msg, m.ListTitle)
     assert msg.service == "0E"
     assert msg.service_name == "TuneIn Radio"
@@ -24,13 +25,13 @@ def test_seed_list_title_example() -> None:
 
 def test_seed_usb_list_title() -> None:
     """The seed log's USB list title: rear USB, under the second layer, 11 items, 6 layers."""
-    msg = m.parse("NLTF1020000000B060002FF00Aquarium (1997)")
+    msg = parse("NLTF1020000000B060002FF00Aquarium (1997)")
     assert isinstance(msg, m.ListTitle)
     assert (msg.service, msg.ui, msg.layer) == ("F1", m.ListUI.LIST, m.ListLayer.UNDER_2ND_LAYER)
     assert (msg.items, msg.layers, msg.left_icon, msg.right_icon) == (11, 6, "02", "FF")
     assert msg.title == "Aquarium (1997)"
-    assert m.parse("NLTZZ").code == "NLT"
-    assert isinstance(m.parse("NLTZZ"), m.RawMessage)
+    assert parse("NLTZZ").code == "NLT"
+    assert isinstance(parse("NLTZZ"), m.RawMessage)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +63,7 @@ def test_seed_usb_list_title() -> None:
 )
 def test_parse(text: str, expected: m.Message) -> None:
     """Real messages parse to their typed values."""
-    assert m.parse(text) == expected
+    assert parse(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,7 @@ def test_parse(text: str, expected: m.Message) -> None:
 )  # fmt: skip
 def test_bad_params_become_raw(text: str) -> None:
     """Parameters that do not parse never raise: the message stays raw."""
-    msg = m.parse(text)
+    msg = parse(text)
     assert type(msg) is m.RawMessage
     assert msg.code == text[:3]
 
@@ -81,15 +82,15 @@ def test_bad_params_become_raw(text: str) -> None:
 def test_bad_params_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     """A malformed known message is logged at debug level."""
     caplog.set_level(logging.DEBUG)
-    m.parse("MVLZZ")
+    parse("MVLZZ")
     assert "Cannot parse MVLZZ" in caplog.text
 
 
 def test_parse_tolerates_terminators_and_short_text() -> None:
     """Trailing device terminators and odd lengths do not raise."""
-    assert m.parse("!1PWR01\x1a") == m.parse("PWR01")
-    assert isinstance(m.parse("!"), m.RawMessage)
-    assert isinstance(m.parse(""), m.RawMessage)
+    assert parse("!1PWR01\x1a") == parse("PWR01")
+    assert isinstance(parse("!"), m.RawMessage)
+    assert isinstance(parse(""), m.RawMessage)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ def test_play_status(
     params: str, play: m.PlayState, repeat: m.RepeatState, shuffle: m.ShuffleState
 ) -> None:
     """NST in its 3- and 4-character forms; unknown letters fall back safely."""
-    msg = m.parse(f"NST{params}")
+    msg = parse(f"NST{params}")
     assert isinstance(msg, m.PlayStatus)
     assert (msg.play, msg.repeat, msg.shuffle) == (play, repeat, shuffle)
 
@@ -123,24 +124,24 @@ def test_play_status(
 )
 def test_time_info(params: str, elapsed: int | None, total: int | None) -> None:
     """NTM in mm:ss and hh:mm:ss; unknown times are None."""
-    msg = m.parse(f"NTM{params}")
+    msg = parse(f"NTM{params}")
     assert isinstance(msg, m.TimeInfo)
     assert (msg.elapsed, msg.total) == (elapsed, total)
 
 
 def test_track_file_menu_and_net_status() -> None:
     """NTR, NFI, NMS (the seed's forms) and NDS."""
-    assert m.parse("NTR0009/0011") == m.TrackInfo(code="NTR", raw="0009/0011", current=9, total=11)
-    assert m.parse("NTR----/----") == m.TrackInfo(
+    assert parse("NTR0009/0011") == m.TrackInfo(code="NTR", raw="0009/0011", current=9, total=11)
+    assert parse("NTR----/----") == m.TrackInfo(
         code="NTR", raw="----/----", current=None, total=None
     )
-    info = m.parse("NFIFLAC/44.1kHz/16bit")
+    info = parse("NFIFLAC/44.1kHz/16bit")
     assert isinstance(info, m.FileInfo)
     assert (info.format, info.sample_rate, info.bit_depth) == ("FLAC", "44.1kHz", "16bit")
-    partial = m.parse("NFI/44.1kHz")
+    partial = parse("NFI/44.1kHz")
     assert isinstance(partial, m.FileInfo)
     assert (partial.format, partial.sample_rate, partial.bit_depth) == ("", "44.1kHz", "")
-    menu = m.parse("NMSxxxxxS1f1")
+    menu = parse("NMSxxxxxS1f1")
     assert isinstance(menu, m.MenuStatus)
     assert (menu.track_menu, menu.time_seek, menu.time_display, menu.service_icon) == (
         False,
@@ -148,7 +149,7 @@ def test_track_file_menu_and_net_status() -> None:
         "1",
         "f1",
     )
-    assert m.parse("NMSM0102x2f0") == m.MenuStatus(
+    assert parse("NMSM0102x2f0") == m.MenuStatus(
         code="NMS",
         raw="M0102x2f0",
         track_menu=True,
@@ -158,35 +159,35 @@ def test_track_file_menu_and_net_status() -> None:
         time_display="2",
         service_icon="f0",
     )
-    assert m.parse("NDSEM-") == m.NetStatus(
+    assert parse("NDSEM-") == m.NetStatus(
         code="NDS", raw="EM-", network="E", front_usb="M", rear_usb="-"
     )
 
 
 def test_album_art() -> None:
     """NJA links, packets and no-image; settings echoes stay raw."""
-    link = m.parse("NJA2-http://127.0.0.1/album_art.cgi")
+    link = parse("NJA2-http://127.0.0.1/album_art.cgi")
     assert isinstance(link, m.AlbumArt)
     assert link.url == "http://127.0.0.1/album_art.cgi"
     assert link.packet is m.ArtPacket.NOT_USED
-    packet = m.parse("NJA10FFD8FFE0")
+    packet = parse("NJA10FFD8FFE0")
     assert isinstance(packet, m.AlbumArt)
     assert (packet.image_type, packet.packet, packet.url) == (
         m.ArtType.JPEG,
         m.ArtPacket.START,
         None,
     )
-    assert isinstance(m.parse("NJAn-"), m.AlbumArt)
-    assert type(m.parse("NJALINK")) is m.RawMessage
+    assert isinstance(parse("NJAn-"), m.AlbumArt)
+    assert type(parse("NJALINK")) is m.RawMessage
 
 
 def test_list_lines() -> None:
     """NLS lines and cursor updates from the seed log."""
-    assert m.parse("NLSU0-Happy Boys & Girls") == m.ListLine(
+    assert parse("NLSU0-Happy Boys & Girls") == m.ListLine(
         code="NLS", raw="U0-Happy Boys & Girls", info_type="U", line=0, property="-",
         text="Happy Boys & Girls",
     )  # fmt: skip
-    cursor = m.parse("NLSC-P")
+    cursor = parse("NLSC-P")
     assert isinstance(cursor, m.ListLine)
     assert cursor.line is None
 
@@ -201,18 +202,18 @@ SEED_NLA = (
 
 def test_list_xml() -> None:
     """NLA: the list's items from XML."""
-    msg = m.parse(f"NLA{SEED_NLA}")
+    msg = parse(f"NLA{SEED_NLA}")
     assert isinstance(msg, m.ListXml)
     assert (msg.sequence, msg.success, msg.ui, msg.offset, msg.total) == (
         2, True, m.ListUI.LIST, 0, 11,
     )  # fmt: skip
     assert [item.title for item in msg.items] == ["Happy Boys & Girls", "Roses Are Red"]
     assert msg.items[1].url == "http://x/y"
-    error = m.parse('NLAX0003E000<?xml version="1.0"?><response status="fail"/>')
+    error = parse('NLAX0003E000<?xml version="1.0"?><response status="fail"/>')
     assert isinstance(error, m.ListXml)
     assert not error.success
     assert error.items == ()
-    empty = m.parse("NLAX0004S000<response/>")
+    empty = parse("NLAX0004S000<response/>")
     assert isinstance(empty, m.ListXml)
     assert empty.items == ()
 
@@ -233,7 +234,7 @@ def test_list_xml() -> None:
 def test_hostile_or_broken_list_xml_is_refused(xml: str, caplog: pytest.LogCaptureFixture) -> None:
     """Entity declarations, oversize and malformed list XML never parse into items."""
     caplog.set_level(logging.DEBUG)
-    msg = m.parse(f"NLAX0001S000{xml}")
+    msg = parse(f"NLAX0001S000{xml}")
     assert type(msg) is m.RawMessage
 
 
@@ -252,7 +253,7 @@ def test_hostile_or_broken_list_xml_is_refused(xml: str, caplog: pytest.LogCaptu
 )
 def test_firmware_update(params: str, state: m.UpdateState | None, progress: int | None) -> None:
     """UPD states and progress."""
-    msg = m.parse(f"UPD{params}")
+    msg = parse(f"UPD{params}")
     if state is None:
         assert type(msg) is m.RawMessage
         return
@@ -271,37 +272,37 @@ def test_firmware_update(params: str, state: m.UpdateState | None, progress: int
 )
 def test_discovery_reply(params: str, model: str, port: int, region: str, identifier: str) -> None:
     """ECN variants: identifier glued to the region, trailing terminators, a bad port."""
-    msg = m.parse(f"ECN{params}")
+    msg = parse(f"ECN{params}")
     assert isinstance(msg, m.DeviceDiscovery)
     assert (msg.model, msg.port, msg.region, msg.identifier) == (model, port, region, identifier)
 
 
 def test_channel_level_needs_the_device_step() -> None:
     """Three digits are whole dB, or half-dB steps where NRI gives step 0."""
-    level = m.parse("SWL+18")
+    level = parse("SWL+18")
     assert isinstance(level, m.SubwooferLevel)
     assert level.db(step=1) == 24.0
     assert level.db(step=0.5) == 12.0
-    short = m.parse("CTL+A")
+    short = parse("CTL+A")
     assert isinstance(short, m.CenterLevel)
     assert short.db(step=0.5) == 10.0
 
 
 def test_audio_and_video_information() -> None:
     """IFA/IFV fields in the spec's order, short and long forms."""
-    audio = m.parse("IFAHDMI 1,PCM,48 kHz,2.0 ch,Stereo,2.1 ch,")
+    audio = parse("IFAHDMI 1,PCM,48 kHz,2.0 ch,Stereo,2.1 ch,")
     assert isinstance(audio, m.AudioInfo)
     assert (audio.input_port, audio.input_format, audio.output_channels) == (
         "HDMI 1", "PCM", "2.1 ch",
     )  # fmt: skip
     assert audio.extra == ()
-    longer = m.parse("IFAHDMI 1,PCM,48 kHz,2.0 ch,Stereo,2.1 ch,48 kHz,Off,0ms,Normal")
+    longer = parse("IFAHDMI 1,PCM,48 kHz,2.0 ch,Stereo,2.1 ch,48 kHz,Off,0ms,Normal")
     assert isinstance(longer, m.AudioInfo)
     assert longer.extra == ("48 kHz", "Off", "0ms", "Normal")
-    short = m.parse("IFAHDMI 1")
+    short = parse("IFAHDMI 1")
     assert isinstance(short, m.AudioInfo)
     assert short.output_channels == ""
-    video = m.parse("IFVHDMI 1,1080p,RGB,24bit,HDMI Main,4K,RGB,24bit,Standard,HDR10,")
+    video = parse("IFVHDMI 1,1080p,RGB,24bit,HDMI Main,4K,RGB,24bit,Standard,HDR10,")
     assert isinstance(video, m.VideoInfo)
     assert (video.output_resolution, video.picture_mode, video.extra) == (
         "4K", "Standard", ("HDR10",),
@@ -310,54 +311,54 @@ def test_audio_and_video_information() -> None:
 
 def test_builders() -> None:
     """Every builder's exact wire text."""
-    assert m.query("PWR") == "PWRQSTN"
-    assert m.power(Zone.ZONE2, True) == "ZPW01"
-    assert m.power(Zone.MAIN, False) == "PWR00"
-    assert m.volume(Zone.MAIN, 41) == "MVL29"
-    assert m.volume(Zone.ZONE4, 0) == "VL400"
-    assert m.volume_up(Zone.ZONE3) == "VL3UP"
-    assert m.volume_down(Zone.MAIN) == "MVLDOWN"
-    assert m.mute(Zone.ZONE2, True) == "ZMT01"
-    assert m.mute(Zone.MAIN, False) == "AMT00"
-    assert m.source(Zone.MAIN, "2b") == "SLI2B"
-    assert m.listening_mode("0c") == "LMD0C"
-    assert m.hdmi_output("01") == "HDO01"
-    assert m.dimmer("08") == "DIM08"
-    assert m.tone_bass(Zone.MAIN, 2) == "TFRB+2"
-    assert m.tone_treble(Zone.ZONE2, -10) == "ZTNT-A"
-    assert m.tone_bass(Zone.ZONE3, 0) == "TN3B00"
-    assert m.center_level(-12) == "CTL-C"
-    assert m.center_level(1.5, half_steps=True) == "CTL+03"
-    assert m.subwoofer_level(0) == "SWL00"
-    assert m.subwoofer_level(-12, digits=3) == "SWL-0C"
-    assert m.subwoofer_level(-15, half_steps=True) == "SWL-1E"
-    assert m.net_control(Zone.MAIN, m.NetCommand.TRACK_UP) == "NTCTRUP"
-    assert m.net_control(Zone.ZONE2, m.NetCommand.PLAY_PAUSE) == "NTZP/P"
-    assert m.time_seek(90, hours=False) == "NTS01:30"
-    assert m.time_seek(3723, hours=True) == "NTS01:02:03"
-    assert m.firmware_update_start() == "UPDNET"
-    assert m.preset(40) == "PRS28"
-    assert m.net_service("0e") == "NSV0E0"
+    assert c.query("PWR") == "PWRQSTN"
+    assert c.set_power(Zone.ZONE2, True) == "ZPW01"
+    assert c.set_power(Zone.MAIN, False) == "PWR00"
+    assert c.set_volume(Zone.MAIN, 41) == "MVL29"
+    assert c.set_volume(Zone.ZONE4, 0) == "VL400"
+    assert c.volume_up(Zone.ZONE3) == "VL3UP"
+    assert c.volume_down(Zone.MAIN) == "MVLDOWN"
+    assert c.set_mute(Zone.ZONE2, True) == "ZMT01"
+    assert c.set_mute(Zone.MAIN, False) == "AMT00"
+    assert c.select_source(Zone.MAIN, "2b") == "SLI2B"
+    assert c.select_listening_mode("0c") == "LMD0C"
+    assert c.select_hdmi_output("01") == "HDO01"
+    assert c.set_dimmer("08") == "DIM08"
+    assert c.set_bass(Zone.MAIN, 2) == "TFRB+2"
+    assert c.set_treble(Zone.ZONE2, -10) == "ZTNT-A"
+    assert c.set_bass(Zone.ZONE3, 0) == "TN3B00"
+    assert c.set_center_level(-12) == "CTL-C"
+    assert c.set_center_level(1.5, half_steps=True) == "CTL+03"
+    assert c.set_subwoofer_level(0) == "SWL00"
+    assert c.set_subwoofer_level(-12, digits=3) == "SWL-0C"
+    assert c.set_subwoofer_level(-15, half_steps=True) == "SWL-1E"
+    assert c.net_control(Zone.MAIN, c.NetCommand.TRACK_UP) == "NTCTRUP"
+    assert c.net_control(Zone.ZONE2, c.NetCommand.PLAY_PAUSE) == "NTZP/P"
+    assert c.seek(90, hours=False) == "NTS01:30"
+    assert c.seek(3723, hours=True) == "NTS01:02:03"
+    assert c.start_firmware_update() == "UPDNET"
+    assert c.recall_preset(40) == "PRS28"
+    assert c.select_net_service("0e") == "NSV0E0"
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: m.query("PW"),
-        lambda: m.volume(Zone.MAIN, -1),
-        lambda: m.volume(Zone.MAIN, 0xC9),
-        lambda: m.source(Zone.MAIN, "2BX"),
-        lambda: m.listening_mode("G0"),
-        lambda: m.tone_bass(Zone.ZONE4, 0),
-        lambda: m.tone_treble(Zone.MAIN, 11),
-        lambda: m.center_level(13),
-        lambda: m.center_level(1.5),
-        lambda: m.subwoofer_level(0.25, half_steps=True),
-        lambda: m.time_seek(-1, hours=False),
-        lambda: m.time_seek(100 * 60, hours=False),
-        lambda: m.time_seek(100 * 3600, hours=True),
-        lambda: m.preset(0),
-        lambda: m.net_service("x"),
+        lambda: c.query("PW"),
+        lambda: c.set_volume(Zone.MAIN, -1),
+        lambda: c.set_volume(Zone.MAIN, 0xC9),
+        lambda: c.select_source(Zone.MAIN, "2BX"),
+        lambda: c.select_listening_mode("G0"),
+        lambda: c.set_bass(Zone.ZONE4, 0),
+        lambda: c.set_treble(Zone.MAIN, 11),
+        lambda: c.set_center_level(13),
+        lambda: c.set_center_level(1.5),
+        lambda: c.set_subwoofer_level(0.25, half_steps=True),
+        lambda: c.seek(-1, hours=False),
+        lambda: c.seek(100 * 60, hours=False),
+        lambda: c.seek(100 * 3600, hours=True),
+        lambda: c.recall_preset(0),
+        lambda: c.select_net_service("x"),
     ],
 )
 def test_builders_reject_what_the_protocol_cannot_carry(call: object) -> None:

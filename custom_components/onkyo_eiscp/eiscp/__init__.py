@@ -1,6 +1,7 @@
 """An asyncio eISCP library (Onkyo, Integra, Pioneer): stdlib only, no Home Assistant.
 
-Framing (:mod:`.frame`), typed messages (:mod:`.messages`), receiver information
+Framing (:mod:`.frame`), typed messages (:mod:`.messages`) with their parser
+(:mod:`.parser`) and command builders (:mod:`.commands`), receiver information
 (:mod:`.nri`), volume scales (:mod:`.volume`), streamed album art (:mod:`.art`), the
 connection (:mod:`.client`) and discovery (:mod:`.discovery`).
 """
@@ -16,8 +17,9 @@ from .errors import (
     QueryTimeoutError,
 )
 from .frame import FrameDecoder, encode
-from .messages import Message, parse
+from .messages import Message
 from .nri import DeviceInfo, parse_nri
+from .parser import parse
 from .volume import VolumeScale
 
 __all__ = [

@@ -21,7 +21,7 @@ import random
 import time
 from typing import Self
 
-from . import messages
+from . import commands, parser
 from .const import DEFAULT_PORT
 from .errors import ConnectionClosedError, QueryTimeoutError
 from .frame import FrameDecoder, encode
@@ -92,7 +92,7 @@ class Client:
         self._connect_timeout = connect_timeout
         self._keepalive_idle = keepalive_idle
         self._keepalive_timeout = keepalive_timeout
-        self._keepalive_frame = encode(messages.query(keepalive_query))
+        self._keepalive_frame = encode(commands.query(keepalive_query))
         self._reconnect_max_delay = reconnect_max_delay
         self.stats = ConnectionStats()
         self._message_listeners: list[MessageListener] = []
@@ -206,7 +206,7 @@ class Client:
 
     async def query(self, code: str, *, timeout: float | None = None) -> Message:
         """Ask for ``code``'s state (``codeQSTN``); the reply, or QueryTimeoutError."""
-        return await self.request(messages.query(code), code, timeout=timeout)
+        return await self.request(commands.query(code), code, timeout=timeout)
 
     async def request(
         self, message: str, reply_code: str, *, timeout: float | None = None
@@ -317,7 +317,7 @@ class Client:
                 self.stats.silent_sessions = 0
             texts = decoder.feed(data)
             for text in texts:
-                self._dispatch(messages.parse(text))
+                self._dispatch(parser.parse(text))
             if texts:
                 self._end_batch()
 

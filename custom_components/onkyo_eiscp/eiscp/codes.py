@@ -182,3 +182,44 @@ def listening_modes_for(model: str) -> tuple[str, ...]:
         if codes is None and upper[-1:].isalpha():
             codes = by_upper.get(upper[:-1])
     return tuple(codes.split()) if codes else DEFAULT_LISTENING_MODES
+
+
+# The spec's network service ids (NSV/NLT "xx"), uppercase hex.
+NET_SERVICES: dict[str, str] = {
+    "00": "Music Server",
+    "01": "Favorite",
+    "02": "vTuner",
+    "03": "SiriusXM",
+    "04": "Pandora",
+    "05": "Rhapsody",
+    "06": "Last.fm",
+    "07": "Napster",
+    "08": "Slacker",
+    "09": "Mediafly",
+    "0A": "Spotify",
+    "0B": "AUPEO!",
+    "0C": "radiko",
+    "0D": "e-onkyo",
+    "0E": "TuneIn Radio",
+    "0F": "MP3tunes",
+    "10": "Simfy",
+    "11": "Home Media",
+    "12": "Deezer",
+    "13": "iHeartRadio",
+    "18": "AirPlay",
+    "1A": "onkyo music",
+    "1B": "TIDAL",
+    "1C": "Amazon Music",
+    "1D": "Play Queue",
+    "40": "Chromecast built-in",
+    "41": "FireConnect",
+    "42": "DTS Play-Fi",
+    "43": "FlareConnect",
+    "44": "AirPlay 2",
+    "45": "Alexa",
+    "F0": "USB",
+    "F1": "USB (rear)",
+    "F2": "Internet Radio",
+    "F3": "NET",
+    "FF": "None",
+}

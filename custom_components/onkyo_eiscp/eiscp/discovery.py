@@ -14,7 +14,8 @@ import socket
 
 from .const import DEFAULT_PORT
 from .frame import FrameDecoder, encode
-from .messages import DeviceDiscovery, parse
+from .messages import DeviceDiscovery
+from .parser import parse
 
 _LOGGER = logging.getLogger(__name__)
 

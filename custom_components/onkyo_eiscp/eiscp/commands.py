@@ -1,0 +1,185 @@
+"""Build what we send: command text without ``!1`` (the framer adds it).
+
+Each builder is named for what it asks the device to do and raises ValueError for a
+value the protocol cannot carry.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+import re
+from typing import Final
+
+from .const import MUTE, NET_CONTROL, POWER, SOURCE, TONE, VOLUME, Zone
+
+_HEX2: Final = re.compile(r"[0-9A-Fa-f]{2}")
+
+
+class NetCommand(StrEnum):
+    """NTC (NTZ/NT3/NT4) network/USB operation commands."""
+
+    PLAY = "PLAY"
+    PAUSE = "PAUSE"
+    PLAY_PAUSE = "P/P"
+    STOP = "STOP"
+    TRACK_UP = "TRUP"
+    TRACK_DOWN = "TRDN"
+    FAST_FORWARD = "FF"
+    REWIND = "REW"
+    REPEAT = "REPEAT"
+    RANDOM = "RANDOM"
+    RETURN = "RETURN"
+    TOP = "TOP"
+    MENU = "MENU"
+    SELECT = "SELECT"
+    UP = "UP"
+    DOWN = "DOWN"
+    LEFT = "LEFT"
+    RIGHT = "RIGHT"
+
+
+MAX_VOLUME_LEVEL: Final = 0xC8  # 100 dB in half steps: the highest any device takes
+
+
+def query(code: str) -> str:
+    """``"PWR"`` -> ``"PWRQSTN"``."""
+    if len(code) != 3 or not code.isalnum():
+        raise ValueError(f"not a command code: {code!r}")
+    return f"{code}QSTN"
+
+
+def _check_hex2(value: str, what: str) -> str:
+    if not _HEX2.fullmatch(value):
+        raise ValueError(f"{what} must be two hex digits, not {value!r}")
+    return value.upper()
+
+
+def set_power(zone: Zone, on: bool) -> str:
+    """Power a zone on or to standby."""
+    return f"{POWER[zone]}{'01' if on else '00'}"
+
+
+def set_volume(zone: Zone, level: int) -> str:
+    """Set a zone's raw volume level."""
+    if not 0 <= level <= MAX_VOLUME_LEVEL:
+        raise ValueError(f"volume level {level} outside 0..{MAX_VOLUME_LEVEL}")
+    return f"{VOLUME[zone]}{level:02X}"
+
+
+def volume_up(zone: Zone) -> str:
+    """One volume step up."""
+    return f"{VOLUME[zone]}UP"
+
+
+def volume_down(zone: Zone) -> str:
+    """One volume step down."""
+    return f"{VOLUME[zone]}DOWN"
+
+
+def set_mute(zone: Zone, muted: bool) -> str:
+    """Mute or unmute a zone."""
+    return f"{MUTE[zone]}{'01' if muted else '00'}"
+
+
+def select_source(zone: Zone, selector: str) -> str:
+    """Select a zone's input by selector id."""
+    return f"{SOURCE[zone]}{_check_hex2(selector, 'selector')}"
+
+
+def select_listening_mode(mode: str) -> str:
+    """Select a listening mode by code."""
+    return f"LMD{_check_hex2(mode, 'listening mode')}"
+
+
+def select_hdmi_output(code: str) -> str:
+    """Select the HDMI output."""
+    return f"HDO{_check_hex2(code, 'HDMI output')}"
+
+
+def set_dimmer(level: str) -> str:
+    """Set the display dimmer."""
+    return f"DIM{_check_hex2(level, 'dimmer level')}"
+
+
+def _format_signed(value: int, digits: int) -> str:
+    if value == 0:
+        return "0" * digits
+    sign = "+" if value > 0 else "-"
+    return f"{sign}{abs(value):0{digits - 1}X}"
+
+
+def _tone_value(zone: Zone, letter: str, db: int) -> str:
+    if zone not in TONE:
+        raise ValueError(f"{zone} has no tone control")
+    if not -10 <= db <= 10:
+        raise ValueError(f"tone {db} dB outside -10..10")
+    return f"{TONE[zone]}{letter}{_format_signed(db, 2)}"
+
+
+def set_bass(zone: Zone, db: int) -> str:
+    """Set a zone's bass in dB."""
+    return _tone_value(zone, "B", db)
+
+
+def set_treble(zone: Zone, db: int) -> str:
+    """Set a zone's treble in dB."""
+    return _tone_value(zone, "T", db)
+
+
+def _channel_level(
+    code: str, db: float, *, half_steps: bool, digits: int, low: float, high: float
+) -> str:
+    if not low <= db <= high:
+        raise ValueError(f"level {db} dB outside {low}..{high}")
+    if half_steps:
+        if db * 2 != int(db * 2):
+            raise ValueError(f"level {db} dB is not a multiple of 0.5")
+        return f"{code}{_format_signed(int(db * 2), 3)}"
+    if db != int(db):
+        raise ValueError(f"level {db} dB is not a whole number")
+    return f"{code}{_format_signed(int(db), digits)}"
+
+
+def set_center_level(db: float, *, half_steps: bool = False, digits: int = 2) -> str:
+    """Set the centre level: 0.5 dB steps where NRI says so, else whole dB in ``digits``."""
+    return _channel_level("CTL", db, half_steps=half_steps, digits=digits, low=-12, high=12)
+
+
+def set_subwoofer_level(db: float, *, half_steps: bool = False, digits: int = 2) -> str:
+    """Set the subwoofer level: 0.5 dB steps where NRI says so, else whole dB in ``digits``."""
+    return _channel_level("SWL", db, half_steps=half_steps, digits=digits, low=-15, high=12)
+
+
+def net_control(zone: Zone, command: NetCommand) -> str:
+    """A network/USB operation for the player as seen from ``zone``."""
+    return f"{NET_CONTROL[zone]}{command.value}"
+
+
+def seek(seconds: int, hours: bool) -> str:
+    """Seek to ``seconds``: ``NTSmm:ss``, or ``NTShh:mm:ss`` on devices flagged time_hhmmss."""
+    if seconds < 0:
+        raise ValueError("cannot seek to a negative time")
+    if hours:
+        if seconds >= 100 * 3600:
+            raise ValueError("seek time beyond 99:59:59")
+        return f"NTS{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    if seconds >= 100 * 60:
+        raise ValueError("seek time beyond 99:59")
+    return f"NTS{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def start_firmware_update() -> str:
+    """Start a firmware update over the network."""
+    return "UPDNET"
+
+
+def recall_preset(number: int) -> str:
+    """Recall a tuner preset (1..40)."""
+    if not 1 <= number <= 40:
+        raise ValueError(f"preset {number} outside 1..40")
+    return f"PRS{number:02X}"
+
+
+def select_net_service(service_id: str) -> str:
+    """Select a network service by its NSV id."""
+    return f"NSV{_check_hex2(service_id, 'service id')}0"
