@@ -4,6 +4,9 @@ Framing (:mod:`.frame`), typed messages (:mod:`.messages`) with their parser
 (:mod:`.parser`) and command builders (:mod:`.commands`), receiver information
 (:mod:`.nri`), volume scales (:mod:`.volume`), streamed album art (:mod:`.art`), the
 connection (:mod:`.client`) and discovery (:mod:`.discovery`).
+
+Published on its own as the ``aioeiscp`` distribution (see README.md beside this file);
+the Home Assistant integration ships the same source as its ``eiscp`` subpackage.
 """
 
 from .client import Client, ConnectionStats
@@ -21,6 +24,8 @@ from .messages import Message
 from .nri import DeviceInfo, parse_nri
 from .parser import parse
 from .volume import VolumeScale
+
+__version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_PORT",
