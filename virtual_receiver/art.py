@@ -1,18 +1,24 @@
-"""A tiny HTTP server for album art: a plain PNG whose colour follows the track."""
+"""Album art: an HTTP server for linked art, and NJA packets for streamed art.
+
+A device either links its art (``NJA2-http://...``) or streams it over eISCP, as the
+spec's NJA command describes: ``t`` image type (0 BMP, 1 JPEG), ``p`` packet flag (0 start,
+1 next, 2 end), then at most 1024 hexadecimal letters of the image.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 import contextlib
 import hashlib
 import struct
-from typing import TYPE_CHECKING
+from typing import Final
 import zlib
 
-if TYPE_CHECKING:
-    from .receiver import VirtualReceiver
-
-SIZE = 64
+SIZE: Final = 64
+BMP: Final = "0"
+JPEG: Final = "1"
+PACKET_HEX: Final = 1024  # hexadecimal letters per packet at most
 
 
 def png(rgb: tuple[int, int, int], size: int = SIZE) -> bytes:
@@ -47,12 +53,28 @@ def track_colour(album: str, title: str) -> tuple[int, int, int]:
     return digest[0], digest[1], digest[2]
 
 
-class ArtServer:
-    """Serves ``GET /album_art.cgi`` with art for the receiver's current track."""
+def nja_packets(image: bytes, image_type: str = BMP) -> list[str]:
+    """``image`` as the NJA messages a device streams: a start, nexts and an end packet.
 
-    def __init__(self, receiver: VirtualReceiver) -> None:
-        """Serve art for ``receiver``."""
-        self._receiver = receiver
+    An image that fits one packet still ends with an (empty) end packet, so a reader
+    always sees where the image ends.
+    """
+    if image_type not in (BMP, JPEG):
+        raise ValueError(f"NJA streams BMP ({BMP}) or JPEG ({JPEG}), not {image_type!r}")
+    text = image.hex().upper()
+    pieces = [text[i : i + PACKET_HEX] for i in range(0, len(text), PACKET_HEX)]
+    if len(pieces) < 2:
+        pieces = [*pieces, ""] if pieces else ["", ""]
+    flags = ["0"] + ["1"] * (len(pieces) - 2) + ["2"]
+    return [f"NJA{image_type}{flag}{piece}" for flag, piece in zip(flags, pieces, strict=True)]
+
+
+class ArtServer:
+    """Serves ``GET /album_art.cgi``: a PNG whose colour follows the current track."""
+
+    def __init__(self, track: Callable[[], tuple[str, str]]) -> None:
+        """Serve art for the (album, title) that ``track`` gives at each request."""
+        self._track = track
         self._server: asyncio.Server | None = None
         self.port = 0
 
@@ -71,10 +93,8 @@ class ArtServer:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             request = await reader.readuntil(b"\r\n\r\n")
-            net = self._receiver.state.net
             if request.startswith(b"GET /album_art.cgi"):
-                colour = track_colour(net.album, net.title)
-                body, status, kind = png(colour), "200 OK", "image/png"
+                body, status, kind = png(track_colour(*self._track())), "200 OK", "image/png"
             else:
                 body, status, kind = b"not found", "404 Not Found", "text/plain"
             writer.write(

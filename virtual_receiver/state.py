@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from custom_components.onkyo_eiscp.eiscp.const import Zone
+from .zones import Zone
 
 
 @dataclass(slots=True)
