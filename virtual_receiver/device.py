@@ -18,7 +18,7 @@ from .art import BMP, bmp, nja_packets, track_colour
 from .faults import Faults
 from .nri import Profile
 from .player import Player
-from .state import ReceiverState, ZoneState
+from .state import ReceiverState, ZoneState, list_title
 from .tables import NET_SERVICES, PARAMETERS, RANGES
 from .zones import ZONED, Zone, command
 
@@ -343,8 +343,7 @@ class Device:
             return None
         net = self.state.net
         net.service = params[:2].upper()
-        name = NET_SERVICES.get(net.service, "NET")
-        net.list_title = f"{net.service}010000000000010000FF00{name}"
+        net.list_title = list_title(net.service, NET_SERVICES.get(net.service, "NET"))
         return [self.status("NLT") or ""]
 
     # --- what the profile says -----------------------------------------------------------

@@ -147,10 +147,6 @@ class VirtualReceiver:
         """The identifier ECN gives (the MAC, or a stable one made from the model)."""
         return self.device.identifier
 
-    @identifier.setter
-    def identifier(self, value: str) -> None:
-        self.device.identifier = value
-
     @property
     def region(self) -> str:
         """ECN's region."""
@@ -170,33 +166,6 @@ class VirtualReceiver:
     def port(self) -> int:
         """The TCP and UDP port (the real one once started)."""
         return self.server.port
-
-    @property
-    def tick(self) -> float:
-        """Seconds of real time per played second."""
-        return self.player.tick
-
-    @tick.setter
-    def tick(self, value: float) -> None:
-        self.player.tick = value
-
-    @property
-    def log_commands(self) -> bool:
-        """Whether every received message is printed."""
-        return self.server.log_commands
-
-    @log_commands.setter
-    def log_commands(self, value: bool) -> None:
-        self.server.log_commands = value
-
-    @property
-    def art_stream(self) -> bool:
-        """Whether album art goes out as NJA hex packets instead of a link."""
-        return self.device.art_stream
-
-    @art_stream.setter
-    def art_stream(self, value: bool) -> None:
-        self.device.art_stream = value
 
     @property
     def art_url(self) -> str:

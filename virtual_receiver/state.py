@@ -38,6 +38,16 @@ DEMO_PLAYLIST: tuple[Track, ...] = (
 )
 
 
+def list_title(service: str, title: str, *, items: int = 0) -> str:
+    """NLT's parameters for the top of ``service``'s list, laid out as the spec gives them.
+
+    ``xx`` service, ``u`` UI type (0 list), ``y`` layer (1 service top), ``cccc`` cursor,
+    ``iiii`` items, ``ll`` layers, ``s`` start flag, ``r`` reserved, ``aa`` and ``bb`` the
+    title bar's icons (FF none), ``ss`` status (00 none), then the title bar's text.
+    """
+    return f"{service}01{0:04X}{items:04X}{1:02X}10FFFF00{title}"
+
+
 @dataclass(slots=True)
 class NetState:
     """The network/USB player."""
@@ -54,7 +64,7 @@ class NetState:
     track_total: int = 0
     file_info: str = ""
     art_url: str = ""
-    list_title: str = "F3010000000000010000FF00NET"
+    list_title: str = field(default_factory=lambda: list_title("F3", "NET"))
     service: str = "F3"
     playlist: tuple[Track, ...] = ()
     loop: bool = True

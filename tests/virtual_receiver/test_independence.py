@@ -31,8 +31,10 @@ def _imports(path: Path) -> set[str]:
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_vr_tables", ROOT / "scripts/gen_vr_tables.py")
-    assert spec is not None and spec.loader is not None
+    path = ROOT / "scripts" / "gen_vr_tables.py"
+    spec = importlib.util.spec_from_file_location("gen_vr_tables", path)
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["gen_vr_tables"] = module
     spec.loader.exec_module(module)

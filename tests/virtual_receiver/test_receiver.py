@@ -18,7 +18,7 @@ from custom_components.onkyo_eiscp.eiscp.client import Client
 from custom_components.onkyo_eiscp.eiscp.const import Zone
 from custom_components.onkyo_eiscp.eiscp.errors import QueryTimeoutError
 from custom_components.onkyo_eiscp.eiscp.frame import encode
-from virtual_receiver import Track, VirtualReceiver, available_profiles
+from virtual_receiver import Track, VirtualReceiver, ZoneState, available_profiles
 from virtual_receiver.__main__ import arguments, main, serve
 from virtual_receiver.art import bmp, track_colour
 
@@ -63,7 +63,7 @@ async def test_profiles() -> None:
         ("IFA", "HDMI 1,PCM,48 kHz,2.0 ch,Stereo,2.1 ch,"), ("UPD", "FF"), ("PRS", "01"),
         ("NST", "S--"), ("NTR", "----/----"), ("NTM", "00:00:00/00:00:00"), ("NJA", "n-"),
         ("NDS", "E--"), ("NMS", "xxxxxS100"), ("NFI", ""), ("NTI", ""), ("NAT", ""), ("NAL", ""),
-        ("NLT", "F3010000000000010000FF00NET"), ("PW3", "N/A"), ("HDO", "N/A"), ("XYZ", "N/A"),
+        ("NLT", "F301000000000110FFFF00NET"), ("PW3", "N/A"), ("HDO", "N/A"), ("XYZ", "N/A"),
     ],
 )  # fmt: skip
 async def test_answers(client: Client, code: str, raw: str) -> None:
@@ -92,7 +92,7 @@ async def test_identity(client: Client, receiver: VirtualReceiver) -> None:
         ("TFRTUP", "TFRB00T+1"), ("TFRBDOWN", "TFRB-1T00"), ("LMD0C", "LMD0C"), ("DIM02", "DIM02"),
         ("CTL+3", "CTL+3"), ("SWL-A", "SWL-A"), ("PRS05", "PRS05"), ("NTCPLAY", "NSTP--"),
         ("NTCREPEAT", "NSTSR-"), ("NTCRANDOM", "NSTS-S"), ("NTCP/P", "NSTP--"),
-        ("NSV0E0", "NLT0E010000000000010000FF00TuneIn Radio"),
+        ("NSV0E0", "NLT0E01000000000110FFFF00TuneIn Radio"),
         ("NTS00:01:00", "NTM00:00:00/00:00:00"),
     ],
 )  # fmt: skip
@@ -237,10 +237,18 @@ async def test_faults(receiver: VirtualReceiver) -> None:
         )
         await _until(lambda: receiver.received[-1:] == ["PWRQSTN"])
         receiver.ignore.add("AMT")
-        receiver.state.zones.clear()  # makes zoned commands fail inside the handler
-        await first.send("MVLUP")
-        await first.send("PWRQSTN")
-        await _until(lambda: receiver.received[-1:] == ["PWRQSTN"])
+        with pytest.raises(QueryTimeoutError, match="no AMT reply"):
+            await first.query("AMT", timeout=0.2)
+        receiver.state.zones.clear()  # the zones are gone: zoned commands get N/A
+        assert isinstance(await first.request("MVLUP", "MVL"), m.NotAvailable)
+        receiver.push_raw(b"\x00garbage\xff")
+        receiver.push("NTIheard")
+        assert (await first.query("NTI")).raw == "heard"
+        assert receiver.client_count == 1
+        receiver.clear_received()
+        assert receiver.received == receiver.received_at == []
+        await receiver.drop_clients()
+        assert receiver.client_count == 0
     with pytest.raises(ValueError, match="does not take"):
         receiver.press("XYZ1")
 
@@ -296,3 +304,124 @@ async def test_log_commands(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         await client.query("PWR")
     assert "received PWRQSTN" in capsys.readouterr().out
+
+
+async def test_identity_attributes(receiver: VirtualReceiver) -> None:
+    """What ECN says, from the receiver's attributes."""
+    assert receiver.ecn() == f"ECN{receiver.model}/{receiver.port}/{receiver.region}/" + (
+        receiver.identifier
+    )
+    assert "<model>TX-NR686</model>" in receiver.nri_xml
+
+
+@pytest.mark.parametrize(
+    ("command", "pushed"),
+    [
+        ("MVLUP1", "MVL92"), ("MVLDOWN1", "MVL8E"), ("MVLUP", "MVL91"), ("VL3UP1", "VL392"),
+        ("PWRALL", "PW300"), ("NTZPLAY", "NSTP--"), ("DIM08", "DIM08"),
+    ],
+)  # fmt: skip
+async def test_spec_parameters(command: str, pushed: str) -> None:
+    """Half-dB devices: UP/DOWN move a step, UP1/DOWN1 a dB; PWRALL; zone net keys."""
+    async with (
+        VirtualReceiver("DRX-5.2") as device,
+        Client(device.host, device.port, pacing=0.0) as client,
+    ):
+        for zone in ("MVL", "VL3"):
+            device.press(f"{zone}90")
+        heard: list[str] = []
+        client.add_message_listener(lambda message: heard.append(message.code + message.raw))
+        await client.send(command)
+        await _until(lambda: pushed in heard)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["LMD10", "LMDMOVIE", "DIM04", "PRS29", "PRS00", "NT4P/P", "NTZJUMP", "VL4UP1", "PWRTG",
+     "HDO06", "MVLC9X"],
+)  # fmt: skip
+async def test_what_the_spec_lacks_gets_na(command: str) -> None:
+    """Values the spec does not list for a command are answered N/A."""
+    async with (
+        VirtualReceiver("DRX-5.2") as device,
+        Client(device.host, device.port, pacing=0.0, query_timeout=1) as client,
+    ):
+        device.state.zones.setdefault(Zone.ZONE4, ZoneState())
+        reply = await client.request(command, command[:3])
+        assert isinstance(reply, m.NotAvailable)
+
+
+async def test_a_failing_handler_is_logged_and_survived(
+    receiver: VirtualReceiver, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A message whose handling fails is logged; the device goes on answering."""
+    receiver.state.net.playlist = ("not a track",)  # the fault: a track that is not one
+    await client.send("NTCTRUP")
+    await _until(lambda: "failed to handle 'NTCTRUP'" in caplog.text)
+    assert await _raw(client, "PWR") == "00"
+
+
+@pytest.mark.parametrize(
+    ("profile", "code", "raw"),
+    [("TX-RZ70", "HDO", "01"), ("TX-RZ70", "IFV", "HDMI 1,1920 x 1080p  60 Hz,RGB,24bit,HDMI Main,"
+     "1920 x 1080p  60 Hz,RGB,24bit,Standard,"), ("DTR-40.5", "NTM", "00:00/00:00"),
+     ("TX-RZ70", "HDO00", "00"), ("TX-RZ70", "UPDNET", "FF")],
+)  # fmt: skip
+async def test_other_profiles(profile: str, code: str, raw: str) -> None:
+    """Features some profiles have: HDMI out, video info, a mm:ss clock, a net update."""
+    async with (
+        VirtualReceiver(profile) as device,
+        Client(device.host, device.port, pacing=0.0, query_timeout=1) as client,
+    ):
+        if len(code) > 3:
+            heard: list[str] = []
+            client.add_message_listener(lambda message: heard.append(message.code + message.raw))
+            await client.send(code)
+            await _until(lambda: code[:3] + raw in heard)
+        else:
+            assert await _raw(client, code) == raw
+
+
+async def test_set_now_playing_without_a_player() -> None:
+    """A device without network services has nothing to tell of a track."""
+    async with VirtualReceiver("TX-8150") as plain, Client(plain.host, plain.port) as client:
+        plain.info = dataclasses.replace(plain.info, net_services=())
+        heard: list[str] = []
+        client.add_message_listener(lambda message: heard.append(message.code))
+        plain.set_now_playing("T", "A", "B")
+        plain.push("PWR00")
+        await _until(lambda: heard == ["PWR"])
+
+
+async def test_discovery_answers_ecn_unless_stalled(receiver: VirtualReceiver) -> None:
+    """ECNQSTN over UDP gets the ECN reply ending in 0x19 CR LF; a stalled device is silent."""
+    loop = asyncio.get_running_loop()
+    replies: asyncio.Queue[bytes] = asyncio.Queue()
+
+    class Listener(asyncio.DatagramProtocol):
+        def datagram_received(self, data: bytes, addr: object) -> None:
+            replies.put_nowait(data)
+
+    transport, _ = await loop.create_datagram_endpoint(
+        Listener, remote_addr=(receiver.host, receiver.port)
+    )
+    try:
+        receiver.stalled = True
+        transport.sendto(encode("!xECNQSTN"))
+        receiver.stalled = False
+        transport.sendto(b"noise" + encode("!xPWRQSTN") + encode("!xECNQSTN"))
+        reply = await asyncio.wait_for(replies.get(), 5)
+        assert reply.endswith(f"!1{receiver.ecn()}\x19\r\n".encode())
+        assert replies.empty()
+    finally:
+        transport.close()
+
+
+async def test_list_title_has_the_spec_layout(client: Client) -> None:
+    """NLT: 22 characters of fields, then the title bar's text (it used to read "00NET")."""
+    title = await client.query("NLT")
+    assert isinstance(title, m.ListTitle)
+    assert (title.service, title.title) == ("F3", "NET")
+    title = await client.request("NSV0A0", "NLT")
+    assert isinstance(title, m.ListTitle)
+    assert (title.service, title.title) == ("0A", "Spotify")
