@@ -71,6 +71,7 @@ _QUOTES = "\"'“”"
 _HEADING = re.compile(r'^\s*["“”]?([A-Z0-9]{3})["“”]?(?:/["“”]?[A-Z0-9]{3}["“”]?)?\s*-?\s*(.*)$')
 _LITERAL = re.compile(r"^[0-9A-Za-z/+\-]{1,8}$")
 _RANGE = re.compile(r'^["“”]([0-9A-F]{2})["“”]\s*-\s*["“”]([0-9A-F]{2})["“”]$')
+_MODEL = re.compile(r"^[A-Z][A-Za-z0-9]*-[A-Za-z0-9.\-]+$")
 _SERVICE = re.compile(r"([0-9A-F]{2})\s*:\s*([^,|]+?)\s*(?=,|\||\s[0-9A-F]{2}\s*:|$)")
 
 Sections = dict[str, list[tuple[str, str, list[tuple[str, str]]]]]
@@ -128,6 +129,36 @@ def parameters(sheets: Sections) -> tuple[dict[str, list[str]], dict[str, list[s
                 if _LITERAL.match(value) and value not in literals.setdefault(code, []):
                     literals[code].append(value)
     return literals, ranges
+
+
+def model_support(spec: Path, command: str) -> dict[str, set[str]]:
+    """Model -> the two-digit parameters of ``command`` its CMND_MAIN column supports.
+
+    A cell counts when it starts with "Yes": "Yes*3" (North American models only) and
+    "Yes*5" (after a firmware update) are support too.
+    """
+    lines = (spec / "CMND_MAIN.tsv").read_text(encoding="utf-8").splitlines()
+    header = next(line.split("\t") for line in lines if line.startswith("Code\t"))
+    columns: dict[str, int] = {}
+    for column, cell in enumerate(header):
+        for name in cell.split("|"):
+            if _MODEL.match(name.strip()):
+                columns.setdefault(name.strip(), column)
+    support: dict[str, set[str]] = {name: set() for name in columns}
+    section = ""
+    for line in lines:
+        cells = line.split("\t")
+        heading = _HEADING.match(cells[0]) if len([c for c in cells if c.strip()]) == 1 else None
+        if heading is not None and cells[0].strip()[:1] in _QUOTES:
+            section = heading.group(1)
+            continue
+        value = cells[0].strip().strip(_QUOTES)
+        if section != command or not re.fullmatch(r"[0-9A-F]{2}", value):
+            continue
+        for name, column in columns.items():
+            if column < len(cells) and cells[column].strip().startswith("Yes"):
+                support[name].add(value)
+    return support
 
 
 def net_services(sheets: Sections) -> dict[str, str]:
