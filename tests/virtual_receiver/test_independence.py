@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from custom_components.onkyo_eiscp.eiscp import codes, messages
+from custom_components.onkyo_eiscp.eiscp import codes
 from virtual_receiver import available_profiles, tables
 from virtual_receiver.device import LISTENING_MODES
 
@@ -124,7 +124,7 @@ def test_integration_tables_agree_with_the_spec() -> None:
         if len(value) == 2
     }
     assert set(codes.SELECTOR_NAMES) <= spec_selectors
-    assert set(messages.NET_SERVICES) <= set(tables.NET_SERVICES)
+    assert set(codes.NET_SERVICES) <= set(tables.NET_SERVICES)
 
 
 # Differences this test found (scripts/gen_codes.py counts only cells that are exactly

@@ -13,6 +13,7 @@ from custom_components.onkyo_eiscp.eiscp.art import ArtAssembler, ArtImage
 from custom_components.onkyo_eiscp.eiscp.errors import NRIError
 from custom_components.onkyo_eiscp.eiscp.frame import FrameDecoder, encode
 from custom_components.onkyo_eiscp.eiscp.nri import parse_nri
+from custom_components.onkyo_eiscp.eiscp.parser import parse
 from custom_components.onkyo_eiscp.eiscp.volume import VolumeScale
 from virtual_receiver import PROFILES_DIR, available_profiles
 from virtual_receiver.art import BMP, JPEG, bmp, nja_packets
@@ -113,7 +114,7 @@ def test_art_packets_are_read_by_the_integration(
     assert [p[4] for p in packets] == ["0", *["1"] * (len(packets) - 2), "2"]
     assembler, images = ArtAssembler(), []
     for packet in packets:
-        message = m.parse(packet)
+        message = parse(packet)
         assert isinstance(message, m.AlbumArt)
         images.append(assembler.feed(message))
     assert images[-1] == ArtImage(image, content_type)
