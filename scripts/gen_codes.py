@@ -20,7 +20,7 @@ _CODE = re.compile(r'^[""”“]([0-9A-F]{2})[""”“]$')
 
 
 def listening_modes_by_model(tsv: Path) -> dict[str, tuple[str, ...]]:
-    """Model name -> LMD codes its column marks "Yes"."""
+    """Model name -> LMD codes its column marks "Yes" (with or without a footnote)."""
     with tsv.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     header = next(row for row in rows if row and row[0] == "Code")
@@ -36,7 +36,8 @@ def listening_modes_by_model(tsv: Path) -> dict[str, tuple[str, ...]]:
             continue
         code = match.group(1)
         for column, cell in enumerate(row[2:], start=2):
-            if cell.strip() != "Yes" or column >= len(header):
+            # "Yes*3": supported, with a footnote (region, or after a firmware update).
+            if not cell.strip().startswith("Yes") or column >= len(header):
                 continue
             for model in header[column].split("|"):
                 name = model.strip().split(" (")[0]

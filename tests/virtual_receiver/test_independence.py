@@ -127,22 +127,11 @@ def test_integration_tables_agree_with_the_spec() -> None:
     assert set(codes.NET_SERVICES) <= set(tables.NET_SERVICES)
 
 
-# Differences this test found (scripts/gen_codes.py counts only cells that are exactly
-# "Yes", so it drops "Yes*3", North American models only, and "Yes*5", after an update).
-_KNOWN_MISSING = {"TX-NR696": {"11", "17"}} | {
-    model: {"11"}
-    for model in (
-        "TX-8270", "TX-8390", "TX-NR474", "TX-NR555", "TX-NR575E", "TX-NR626", "TX-NR636",
-        "TX-NR646", "TX-NR656", "TX-NR676E", "TX-NR686", "TX-NR797", "TX-RZ630",
-    )
-}  # fmt: skip
-
-
 @needs_spec
 def test_integration_listening_modes_per_model_match_the_spec() -> None:
     """The modes the integration offers each profiled model are the spec's column for it.
 
-    Only the differences listed above remain; fixing them empties ``_KNOWN_MISSING``.
+    A cell "Yes*3" (a footnote: North American models, or after an update) counts too.
     """
     support = _generator().model_support(SPEC, "LMD")
     differences: dict[str, set[str]] = {}
@@ -156,4 +145,4 @@ def test_integration_listening_modes_per_model_match_the_spec() -> None:
         if offered != column:
             differences[model] = column ^ offered
     assert checked >= 15
-    assert differences == _KNOWN_MISSING
+    assert differences == {}
