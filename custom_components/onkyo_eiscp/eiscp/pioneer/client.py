@@ -1,0 +1,514 @@
+"""The persistent connection to one receiver that speaks the legacy Pioneer protocol.
+
+It has the qualities and the public API of the eISCP :class:`~..client.Client`, so a
+coordinator can drive either: one TCP connection; a reader (bytes -> lines -> typed
+messages -> listeners); a writer that sends one command at a time, at least ``pacing``
+apart (these receivers drop commands that come faster; aiopioneer's tested default is
+100 ms); a keepalive (after ``keepalive_idle`` seconds with no line from the receiver it
+asks ``?P``; no line within ``keepalive_timeout`` means the connection is half-open);
+reconnection at once, then with exponential backoff and jitter; and every pending send
+settled when the connection drops.
+
+Two things are particular to this protocol:
+
+- **Answers.** The receiver answers each command with a status line (``PO`` ->
+  ``PWR0``) or an error (``E04`` command error, ``E06`` parameter error, ``E03``
+  unsupported, ``E02`` not available now, ``B00`` busy) that does not say which command
+  it answers. So the writer keeps one command in flight until its answer (known from
+  :func:`.commands.expected_reply`), an error, or ``reply_timeout``: the error then
+  belongs to that command, and :meth:`Client.send` raises it as a
+  :class:`~.errors.CommandError` to the caller that caused it. ``B00`` is retried after
+  ``busy_delay``. ``E02`` is the protocol's "N/A": :meth:`Client.request` returns it as
+  :class:`~..messages.NotAvailable`, as the eISCP client does.
+- **Waking.** After a quiet period the receiver ignores the first command it gets,
+  until it has been woken by a bare CR (Pioneer: send CR, then the command 100 ms
+  later). Before a command that follows ``wake_after`` seconds without one, the writer
+  sends a CR and waits ``wake_delay``. The receiver answers the CR with ``R``.
+"""
+
+# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass, replace
+import logging
+import time
+from typing import Self
+
+from ..client import ConnectionStats, backoff_delay
+from ..errors import ConnectionClosedError, QueryTimeoutError
+from ..messages import Message, NotAvailable
+from .codec import WAKE, LineDecoder, encode
+from .commands import expected_reply, query_for
+from .const import DEFAULT_PORT, NOT_AVAILABLE_NOW
+from .errors import CommandError
+from .messages import ErrorReply, Ready
+from .parser import parse
+
+_LOGGER = logging.getLogger(__name__)
+
+_READ_SIZE = 64 * 1024
+
+type MessageListener = Callable[[Message], None]
+type ConnectionListener = Callable[[bool], None]
+
+
+@dataclass(slots=True)
+class PioneerStats(ConnectionStats):
+    """The eISCP client's counters, and this protocol's own."""
+
+    wakes: int = 0
+    error_replies: int = 0
+    busy_retries: int = 0
+    unanswered: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class _Pending:
+    """A command waiting to be written and answered."""
+
+    line: str
+    expect: str | None  # the start of the answer, when known
+    timeout: float  # how long to wait for the answer
+    strict: bool  # request(): no answer is an error; send(): it is not
+    done: asyncio.Future[Message | None]
+
+
+class Client:
+    """A self-healing connection to one legacy Pioneer receiver."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int = DEFAULT_PORT,
+        *,
+        pacing: float = 0.1,
+        query_timeout: float = 2.0,
+        reply_timeout: float = 1.0,
+        connect_timeout: float = 5.0,
+        keepalive_idle: float = 30.0,
+        keepalive_timeout: float = 5.0,
+        keepalive_query: str = "?P",
+        reconnect_max_delay: float = 15.0,
+        wake_after: float | None = 5.0,
+        wake_delay: float = 0.1,
+        busy_retries: int = 2,
+        busy_delay: float = 0.5,
+    ) -> None:
+        """Configure the connection; :meth:`connect` opens it.
+
+        ``wake_after`` None never wakes the receiver (for receivers without the quirk).
+        """
+        self._host = host
+        self._port = port
+        self._pacing = pacing
+        self._query_timeout = query_timeout
+        self._reply_timeout = reply_timeout
+        self._connect_timeout = connect_timeout
+        self._keepalive_idle = keepalive_idle
+        self._keepalive_timeout = keepalive_timeout
+        self._keepalive_query = keepalive_query
+        self._reconnect_max_delay = reconnect_max_delay
+        self._wake_after = wake_after
+        self._wake_delay = wake_delay
+        self._busy_retries = busy_retries
+        self._busy_delay = busy_delay
+        self.stats = PioneerStats()
+        self._message_listeners: list[MessageListener] = []
+        self._batch_listeners: list[Callable[[], None]] = []
+        self._connection_listeners: list[ConnectionListener] = []
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._current: _Pending | None = None
+        self._in_flight: tuple[_Pending, asyncio.Future[Message]] | None = None
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._supervisor: asyncio.Task[None] | None = None
+        self._connected = False
+        self._closed = False
+        self._last_received = 0.0
+        self._heard = False
+        self._last_write = float("-inf")
+        self._last_command = float("-inf")
+
+    # --- properties ----------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """The receiver's host."""
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The receiver's port."""
+        return self._port
+
+    @property
+    def connected(self) -> bool:
+        """Whether the connection is up."""
+        return self._connected
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """Open the connection; afterwards it is kept up until :meth:`close`.
+
+        Raises ConnectionClosedError when the receiver cannot be reached.
+        """
+        if self._closed:
+            raise ConnectionClosedError("client is closed")
+        if self._supervisor is not None:
+            return
+        await self._open()
+        self._supervisor = asyncio.create_task(
+            self._supervise(), name=f"pioneer {self._host}:{self._port}"
+        )
+
+    async def close(self) -> None:
+        """Close the connection for good; nothing of the client survives. Idempotent."""
+        self._closed = True
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None:
+            supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await supervisor
+        self._drop_socket()
+        self._connected = False
+        self._fail_pending("client closed")
+
+    async def __aenter__(self) -> Self:
+        """Connect."""
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close."""
+        await self.close()
+
+    # --- listeners -------------------------------------------------------------------
+
+    def add_message_listener(self, listener: MessageListener) -> Callable[[], None]:
+        """Call ``listener`` with every message received; returns an unsubscribe function.
+
+        ``R`` (ready) lines are signs of life, not messages: they are not passed on.
+        """
+        self._message_listeners.append(listener)
+        return lambda: _discard(self._message_listeners, listener)
+
+    def add_batch_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after the messages of each read have gone to the listeners."""
+        self._batch_listeners.append(listener)
+        return lambda: _discard(self._batch_listeners, listener)
+
+    def add_connection_listener(self, listener: ConnectionListener) -> Callable[[], None]:
+        """Call ``listener(False)`` on each loss and ``listener(True)`` on each reconnect."""
+        self._connection_listeners.append(listener)
+        return lambda: _discard(self._connection_listeners, listener)
+
+    # --- sending ---------------------------------------------------------------------
+
+    async def send(self, message: str) -> None:
+        """Send a command (e.g. ``"PO"``); return once the receiver has taken it.
+
+        Raises CommandError when the receiver refuses it (``E03``/``E04``/``E06``, or
+        still ``B00`` after the retries), ConnectionClosedError when not connected or the
+        connection drops first, FrameError for a line that cannot be sent. A receiver
+        that answers nothing within ``reply_timeout`` (or ``E02``, not available now) is
+        not an error: the command was delivered.
+        """
+        await self._submit(message, expected_reply(message), self._reply_timeout, strict=False)
+
+    async def query(self, code: str, *, timeout: float | None = None) -> Message:
+        """Ask for the state a reply code reports (``"PWR"`` sends ``?P``); the reply.
+
+        ValueError for a code that has no query; otherwise as :meth:`request`.
+        """
+        command = query_for(code)
+        if command is None:
+            raise ValueError(f"no query answers {code!r}")
+        return await self.request(command, code, timeout=timeout)
+
+    async def request(
+        self, message: str, reply_code: str, *, timeout: float | None = None
+    ) -> Message:
+        """Send ``message``; return the first line that starts with ``reply_code`` after it.
+
+        ``E02`` comes back as NotAvailable; other refusals raise CommandError;
+        QueryTimeoutError when nothing arrives in time.
+        """
+        wait = self._query_timeout if timeout is None else timeout
+        reply = await self._submit(message, reply_code, wait, strict=True)
+        assert reply is not None
+        return reply
+
+    async def _submit(
+        self, line: str, expect: str | None, timeout: float, *, strict: bool
+    ) -> Message | None:
+        encode(line)  # FrameError now, for the caller, rather than in the writer
+        if not self._connected:
+            raise ConnectionClosedError(f"not connected to {self._host}:{self._port}")
+        done: asyncio.Future[Message | None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Pending(line, expect, timeout, strict, done))
+        return await done
+
+    # --- the connection --------------------------------------------------------------
+
+    async def _open(self) -> None:
+        try:
+            async with asyncio.timeout(self._connect_timeout):
+                reader, writer = await asyncio.open_connection(self._host, self._port)
+        except (OSError, TimeoutError) as err:
+            reason = str(err) or type(err).__name__
+            self.stats.last_error = reason
+            raise ConnectionClosedError(
+                f"cannot connect to {self._host}:{self._port}: {reason}"
+            ) from err
+        self._reader, self._writer = reader, writer
+        self._connected = True
+        self._last_received = asyncio.get_running_loop().time()
+        self._last_command = float("-inf")  # a new connection starts with a wake-up
+        self.stats.connects += 1
+        self.stats.connected_since = time.time()
+        _LOGGER.debug("Connected to %s:%s", self._host, self._port)
+
+    async def _supervise(self) -> None:
+        """Run sessions back to back, reconnecting in between."""
+        while True:
+            await self._session()
+            self._connected = False
+            self.stats.drops += 1
+            self.stats.connected_since = None
+            self._fail_pending(f"connection lost: {self.stats.last_error}")
+            _LOGGER.debug(
+                "Connection to %s:%s lost: %s", self._host, self._port, self.stats.last_error
+            )
+            self._notify(False)
+            await self._reconnect()
+            self._notify(True)
+
+    async def _reconnect(self) -> None:
+        attempt = 0
+        while True:
+            delay = backoff_delay(attempt, self._reconnect_max_delay)
+            attempt += 1
+            if delay:
+                await asyncio.sleep(delay)
+            self.stats.reconnect_attempts += 1
+            try:
+                await self._open()
+            except ConnectionClosedError as err:
+                _LOGGER.debug("Reconnect attempt %d failed: %s", attempt, err)
+            else:
+                return
+
+    async def _session(self) -> None:
+        """Run reader, writer and keepalive until one of them ends; then drop the socket."""
+        self._heard = False
+        tasks = [
+            asyncio.create_task(self._read_loop()),
+            asyncio.create_task(self._write_loop()),
+            asyncio.create_task(self._keepalive_loop()),
+        ]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._drop_socket()
+
+    async def _read_loop(self) -> None:
+        reader = self._reader
+        assert reader is not None
+        decoder = LineDecoder()
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                data = await reader.read(_READ_SIZE)
+            except OSError as err:
+                self.stats.last_error = str(err) or type(err).__name__
+                return
+            if not data:
+                self.stats.last_error = "closed by the receiver"
+                return
+            self.stats.bytes_in += len(data)
+            lines = decoder.feed(data)
+            if not lines:
+                continue
+            # Liveness means lines, not bytes: garbage does not keep a dead link alive.
+            self._last_received = loop.time()
+            if not self._heard:
+                self._heard = True
+                self.stats.silent_sessions = 0
+            dispatched = False
+            for line in lines:
+                dispatched |= self._receive(line)
+            if dispatched:
+                self._end_batch()
+
+    def _receive(self, line: str) -> bool:
+        """Answer the command in flight and pass the message on; False for ``R``."""
+        message = parse(line)
+        if isinstance(message, Ready):
+            return False
+        if isinstance(message, ErrorReply):
+            self.stats.error_replies += 1
+        if self._in_flight is not None:
+            pending, answer = self._in_flight
+            if isinstance(message, ErrorReply):
+                message = replace(message, command=pending.line)
+            answers = isinstance(message, ErrorReply) or (
+                pending.expect is not None and line.startswith(pending.expect)
+            )
+            if answers and not answer.done():
+                answer.set_result(message)
+        self.stats.messages_in += 1
+        for listener in list(self._message_listeners):
+            try:
+                listener(message)
+            except Exception:
+                _LOGGER.exception("Error in a listener of %s", message.code)
+        return True
+
+    def _end_batch(self) -> None:
+        for listener in list(self._batch_listeners):
+            try:
+                listener()
+            except Exception:
+                _LOGGER.exception("Error in a batch listener")
+
+    async def _write_loop(self) -> None:
+        writer = self._writer
+        assert writer is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            pending = await self._queue.get()
+            if pending.done.done():
+                continue
+            # Until settled, the command is the writer's: a drop fails it (_fail_pending).
+            self._current = pending
+            answer: Message | None = None
+            for attempt in range(self._busy_retries + 1):
+                if attempt:
+                    self.stats.busy_retries += 1
+                    await asyncio.sleep(self._busy_delay)
+                future: asyncio.Future[Message] = loop.create_future()
+                self._in_flight = (pending, future)
+                try:
+                    if not await self._write(writer, pending.line):
+                        return
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(pending.timeout):
+                            answer = await future
+                finally:
+                    self._in_flight = None
+                if not (isinstance(answer, ErrorReply) and answer.busy):
+                    break
+            self._current = None
+            _settle(pending, answer, self.stats)
+
+    async def _write(self, writer: asyncio.StreamWriter, line: str) -> bool:
+        """Write one command, paced, woken first after a quiet spell; False if lost."""
+        loop = asyncio.get_running_loop()
+        wait = self._last_write + self._pacing - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        try:
+            if self._wake_after is not None and loop.time() - self._last_command >= (
+                self._wake_after
+            ):
+                self.stats.wakes += 1
+                writer.write(WAKE)
+                await writer.drain()
+                await asyncio.sleep(self._wake_delay)
+            writer.write(encode(line))
+            await writer.drain()
+        except OSError as err:
+            self.stats.last_error = str(err) or type(err).__name__
+            return False
+        self._last_write = self._last_command = loop.time()
+        self.stats.messages_out += 1
+        return True
+
+    async def _keepalive_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            quiet = loop.time() - self._last_received
+            if quiet < self._keepalive_idle:
+                await asyncio.sleep(self._keepalive_idle - quiet)
+                continue
+            asked = loop.time()
+            sent: asyncio.Future[Message | None] = loop.create_future()
+            sent.add_done_callback(_consume)
+            self._queue.put_nowait(
+                _Pending(
+                    self._keepalive_query,
+                    expected_reply(self._keepalive_query),
+                    self._keepalive_timeout,
+                    False,
+                    sent,
+                )
+            )
+            await asyncio.sleep(self._keepalive_timeout)
+            if self._last_received < asked:
+                self.stats.keepalive_failures += 1
+                self.stats.last_error = "no reply to keepalive"
+                if not self._heard:
+                    self.stats.silent_sessions += 1
+                return
+
+    def _drop_socket(self) -> None:
+        writer, self._writer, self._reader = self._writer, None, None
+        if writer is not None:
+            writer.transport.abort()
+
+    def _fail_pending(self, reason: str) -> None:
+        """Fail queued and in-flight commands: the connection they needed is gone."""
+        current, self._current = self._current, None
+        if current is not None and not current.done.done():
+            current.done.set_exception(ConnectionClosedError(reason))
+        while not self._queue.empty():
+            pending = self._queue.get_nowait()
+            if not pending.done.done():
+                pending.done.set_exception(ConnectionClosedError(reason))
+
+    def _notify(self, connected: bool) -> None:
+        for listener in list(self._connection_listeners):
+            try:
+                listener(connected)
+            except Exception:
+                _LOGGER.exception("Error in a connection listener")
+
+
+def _settle(pending: _Pending, answer: Message | None, stats: PioneerStats) -> None:
+    """Complete a command's future with what the receiver answered."""
+    done = pending.done
+    if done.done():
+        return
+    if answer is None:
+        stats.unanswered += 1
+        if pending.strict:
+            done.set_exception(QueryTimeoutError(f"no {pending.expect} reply to {pending.line}"))
+        else:
+            done.set_result(None)
+    elif isinstance(answer, ErrorReply):
+        if answer.code == NOT_AVAILABLE_NOW:
+            code = pending.expect or answer.code
+            done.set_result(NotAvailable(code=code, raw=answer.code) if pending.strict else None)
+        else:
+            done.set_exception(CommandError(answer.code, pending.line))
+    else:
+        done.set_result(answer if pending.strict else None)
+
+
+def _discard[T](items: list[T], item: T) -> None:
+    with contextlib.suppress(ValueError):
+        items.remove(item)
+
+
+def _consume(future: asyncio.Future[Message | None]) -> None:
+    """Retrieve a fire-and-forget future's outcome so asyncio does not warn about it."""
+    if not future.cancelled():
+        future.exception()
