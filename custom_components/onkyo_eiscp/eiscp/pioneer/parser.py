@@ -46,7 +46,7 @@ _LOGGER = logging.getLogger(__name__)
 
 _ERROR: Final = re.compile(r"E\d\d")
 _LEAD: Final = re.compile(r"[A-Z]+")
-_MODEL: Final = re.compile(r"<([^>/]+)")
+_MODEL: Final = re.compile(r"<([^>/]*)")
 
 type _Parser = Callable[[str, str], Message]
 
@@ -63,9 +63,9 @@ def parse(line: str) -> Message:
             params = line[len(code) :]
             try:
                 return parser(code, params)
-            except (ValueError, IndexError) as err:
+            except ValueError as err:
                 _LOGGER.debug("Cannot parse %s: %s", line[:80], err)
-                break
+                return RawMessage(code=code, raw=params)
     lead = _LEAD.match(line)
     code = lead.group() if lead else ""
     return RawMessage(code=code, raw=line[len(code) :])
