@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+import dataclasses
 import socket
 
 import pytest
@@ -15,12 +16,19 @@ from custom_components.onkyo_eiscp.eiscp.errors import (
     FrameError,
     QueryTimeoutError,
 )
-from custom_components.onkyo_eiscp.eiscp.pioneer import commands as c
+from custom_components.onkyo_eiscp.eiscp.pioneer import HDZONE, commands as c
 from custom_components.onkyo_eiscp.eiscp.pioneer.client import Client
 from custom_components.onkyo_eiscp.eiscp.pioneer.errors import CommandError
 from custom_components.onkyo_eiscp.eiscp.pioneer.messages import ErrorReply, InputName
 from tests.pioneer_support import no_escaped_exceptions, receiver, until
-from virtual_receiver.pioneer import MAIN, ZONE2, ZONE3, VirtualPioneer
+from virtual_receiver.pioneer import (
+    HDZONE as HDZONE_NAME,
+    MAIN,
+    VSX_1021,
+    ZONE2,
+    ZONE3,
+    VirtualPioneer,
+)
 
 __all__ = ["no_escaped_exceptions", "receiver"]
 
@@ -365,3 +373,46 @@ async def test_connect_failure_and_close_while_reconnecting(receiver: VirtualPio
         await receiver.stop()
         await until(lambda: client.stats.reconnect_attempts >= 2)
     assert not client.connected
+
+
+async def test_zones_stay_separate(client: Client, receiver: VirtualPioneer) -> None:
+    """A change in one zone changes that zone only, and its push names that zone."""
+    seen: list[m.Message] = []
+    client.add_message_listener(seen.append)
+    before = dataclasses.replace(receiver.device.zones[MAIN])
+    await client.send(c.set_power(Zone.ZONE2, True))
+    await client.send(c.set_volume(Zone.ZONE2, 20))
+    await client.send(c.set_mute(Zone.ZONE2, True))
+    await client.send(c.select_source(Zone.ZONE2, "06"))
+    assert receiver.device.zones[MAIN] == before
+    assert not receiver.device.zones[ZONE3].power
+    zoned = [x for x in seen if isinstance(x, m.ZoneMessage)]
+    assert {x.zone for x in zoned} == {Zone.ZONE2}
+    assert [type(x) for x in zoned] == [m.Power, m.Volume, m.Mute, m.Source]
+
+
+async def test_hdzone_commands_reach_a_receiver_that_has_one() -> None:
+    """The HDZone's own codes (ZEO, nnHZV, HZMO, nnZEA) drive the HDZone."""
+    profile = dataclasses.replace(VSX_1021, zones=(MAIN, ZONE2, ZONE3, HDZONE_NAME))
+    async with VirtualPioneer(profile) as receiver, Client(receiver.host, receiver.port) as client:
+        await client.send(c.set_power(HDZONE, True))
+        await client.send(c.set_volume(HDZONE, 30))
+        await client.send(c.set_mute(HDZONE, True))
+        await client.send(c.select_source(HDZONE, "05"))
+        state = receiver.device.zones[HDZONE_NAME]
+        assert (state.power, state.volume, state.muted, state.source) == (True, 30, True, "05")
+        assert await client.query("XV") == m.Volume(code="XV", raw="30", zone=HDZONE, level=30)
+
+
+async def test_cancelled_commands_are_not_sent(client: Client, receiver: VirtualPioneer) -> None:
+    """A caller that gives up on a queued or in-flight command leaves nothing behind."""
+    receiver.ignore.add("001VL")
+    first = asyncio.ensure_future(client.send("001VL"))  # unanswered: in flight for a while
+    second = asyncio.ensure_future(client.send("002VL"))
+    await until(lambda: "001VL" in receiver.received)
+    second.cancel()
+    first.cancel()
+    await asyncio.gather(first, second, return_exceptions=True)
+    await client.send(c.set_volume(Zone.MAIN, 3))
+    assert receiver.received == ["001VL", "003VL"]
+    assert receiver.device.zones[MAIN].volume == 3
