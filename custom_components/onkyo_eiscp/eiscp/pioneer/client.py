@@ -1,13 +1,13 @@
 """The persistent connection to one receiver that speaks the legacy Pioneer protocol.
 
 It has the qualities and the public API of the eISCP :class:`~..client.Client`, so a
-coordinator can drive either: one TCP connection; a reader (bytes -> lines -> typed
-messages -> listeners); a writer that sends one command at a time, at least ``pacing``
-apart (these receivers drop commands that come faster; aiopioneer's tested default is
-100 ms); a keepalive (after ``keepalive_idle`` seconds with no line from the receiver it
-asks ``?P``; no line within ``keepalive_timeout`` means the connection is half-open);
-reconnection at once, then with exponential backoff and jitter; and every pending send
-settled when the connection drops.
+coordinator can drive either. The protocol-independent half (one TCP connection, the
+supervisor that reconnects with backoff, listeners, the keepalive that detects a
+half-open connection) is :class:`~..connection.Connection`; this module adds a reader
+(bytes -> lines -> typed messages -> listeners), a writer that sends one command at a
+time, at least ``pacing`` apart (these receivers drop commands that come faster;
+aiopioneer's tested default is 100 ms), the keepalive's question (``?P``) and the
+settling of every pending send when the connection drops.
 
 Two things are particular to this protocol:
 
@@ -23,7 +23,9 @@ Two things are particular to this protocol:
 - **Waking.** After a quiet period the receiver ignores the first command it gets,
   until it has been woken by a bare CR (Pioneer: send CR, then the command 100 ms
   later). Before a command that follows ``wake_after`` seconds without one, the writer
-  sends a CR and waits ``wake_delay``. The receiver answers the CR with ``R``.
+  sends a CR and waits ``wake_delay``. The receiver answers the CR with ``R``; ``R``
+  lines (also a periodic sign of life on port 8102) keep the connection alive but are
+  not passed to the message listeners.
 """
 
 # ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
@@ -31,14 +33,12 @@ Two things are particular to this protocol:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass, replace
 import logging
-import time
-from typing import Self
 
-from ..client import ConnectionStats, backoff_delay
+from ..client import ConnectionStats
+from ..connection import Connection
 from ..errors import ConnectionClosedError, QueryTimeoutError
 from ..messages import Message, NotAvailable
 from .codec import WAKE, LineDecoder, encode
@@ -51,9 +51,6 @@ from .parser import parse
 _LOGGER = logging.getLogger(__name__)
 
 _READ_SIZE = 64 * 1024
-
-type MessageListener = Callable[[Message], None]
-type ConnectionListener = Callable[[bool], None]
 
 
 @dataclass(slots=True)
@@ -77,7 +74,7 @@ class _Pending:
     done: asyncio.Future[Message | None]
 
 
-class Client:
+class Client(Connection[PioneerStats]):
     """A self-healing connection to one legacy Pioneer receiver."""
 
     def __init__(
@@ -102,110 +99,29 @@ class Client:
 
         ``wake_after`` None never wakes the receiver (for receivers without the quirk).
         """
-        self._host = host
-        self._port = port
+        super().__init__(
+            host,
+            port,
+            stats=PioneerStats(),
+            name="pioneer",
+            connect_timeout=connect_timeout,
+            keepalive_idle=keepalive_idle,
+            keepalive_timeout=keepalive_timeout,
+            reconnect_max_delay=reconnect_max_delay,
+        )
         self._pacing = pacing
         self._query_timeout = query_timeout
         self._reply_timeout = reply_timeout
-        self._connect_timeout = connect_timeout
-        self._keepalive_idle = keepalive_idle
-        self._keepalive_timeout = keepalive_timeout
         self._keepalive_query = keepalive_query
-        self._reconnect_max_delay = reconnect_max_delay
         self._wake_after = wake_after
         self._wake_delay = wake_delay
         self._busy_retries = busy_retries
         self._busy_delay = busy_delay
-        self.stats = PioneerStats()
-        self._message_listeners: list[MessageListener] = []
-        self._batch_listeners: list[Callable[[], None]] = []
-        self._connection_listeners: list[ConnectionListener] = []
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._current: _Pending | None = None
         self._in_flight: tuple[_Pending, asyncio.Future[Message]] | None = None
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
-        self._supervisor: asyncio.Task[None] | None = None
-        self._connected = False
-        self._closed = False
-        self._last_received = 0.0
-        self._heard = False
         self._last_write = float("-inf")
         self._last_command = float("-inf")
-
-    # --- properties ----------------------------------------------------------------
-
-    @property
-    def host(self) -> str:
-        """The receiver's host."""
-        return self._host
-
-    @property
-    def port(self) -> int:
-        """The receiver's port."""
-        return self._port
-
-    @property
-    def connected(self) -> bool:
-        """Whether the connection is up."""
-        return self._connected
-
-    # --- lifecycle -------------------------------------------------------------------
-
-    async def connect(self) -> None:
-        """Open the connection; afterwards it is kept up until :meth:`close`.
-
-        Raises ConnectionClosedError when the receiver cannot be reached.
-        """
-        if self._closed:
-            raise ConnectionClosedError("client is closed")
-        if self._supervisor is not None:
-            return
-        await self._open()
-        self._supervisor = asyncio.create_task(
-            self._supervise(), name=f"pioneer {self._host}:{self._port}"
-        )
-
-    async def close(self) -> None:
-        """Close the connection for good; nothing of the client survives. Idempotent."""
-        self._closed = True
-        supervisor, self._supervisor = self._supervisor, None
-        if supervisor is not None:
-            supervisor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await supervisor
-        self._drop_socket()
-        self._connected = False
-        self._fail_pending("client closed")
-
-    async def __aenter__(self) -> Self:
-        """Connect."""
-        await self.connect()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        """Close."""
-        await self.close()
-
-    # --- listeners -------------------------------------------------------------------
-
-    def add_message_listener(self, listener: MessageListener) -> Callable[[], None]:
-        """Call ``listener`` with every message received; returns an unsubscribe function.
-
-        ``R`` (ready) lines are signs of life, not messages: they are not passed on.
-        """
-        self._message_listeners.append(listener)
-        return lambda: _discard(self._message_listeners, listener)
-
-    def add_batch_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call ``listener()`` after the messages of each read have gone to the listeners."""
-        self._batch_listeners.append(listener)
-        return lambda: _discard(self._batch_listeners, listener)
-
-    def add_connection_listener(self, listener: ConnectionListener) -> Callable[[], None]:
-        """Call ``listener(False)`` on each loss and ``listener(True)`` on each reconnect."""
-        self._connection_listeners.append(listener)
-        return lambda: _discard(self._connection_listeners, listener)
 
     # --- sending ---------------------------------------------------------------------
 
@@ -256,74 +172,11 @@ class Client:
     # --- the connection --------------------------------------------------------------
 
     async def _open(self) -> None:
-        try:
-            async with asyncio.timeout(self._connect_timeout):
-                reader, writer = await asyncio.open_connection(self._host, self._port)
-        except (OSError, TimeoutError) as err:
-            reason = str(err) or type(err).__name__
-            self.stats.last_error = reason
-            raise ConnectionClosedError(
-                f"cannot connect to {self._host}:{self._port}: {reason}"
-            ) from err
-        self._reader, self._writer = reader, writer
-        self._connected = True
-        self._last_received = asyncio.get_running_loop().time()
+        await super()._open()
         self._last_command = float("-inf")  # a new connection starts with a wake-up
-        self.stats.connects += 1
-        self.stats.connected_since = time.time()
-        _LOGGER.debug("Connected to %s:%s", self._host, self._port)
 
-    async def _supervise(self) -> None:
-        """Run sessions back to back, reconnecting in between."""
-        while True:
-            await self._session()
-            self._connected = False
-            self.stats.drops += 1
-            self.stats.connected_since = None
-            self._fail_pending(f"connection lost: {self.stats.last_error}")
-            _LOGGER.debug(
-                "Connection to %s:%s lost: %s", self._host, self._port, self.stats.last_error
-            )
-            self._notify(False)
-            await self._reconnect()
-            self._notify(True)
-
-    async def _reconnect(self) -> None:
-        attempt = 0
-        while True:
-            delay = backoff_delay(attempt, self._reconnect_max_delay)
-            attempt += 1
-            if delay:
-                await asyncio.sleep(delay)
-            self.stats.reconnect_attempts += 1
-            try:
-                await self._open()
-            except ConnectionClosedError as err:
-                _LOGGER.debug("Reconnect attempt %d failed: %s", attempt, err)
-            else:
-                return
-
-    async def _session(self) -> None:
-        """Run reader, writer and keepalive until one of them ends; then drop the socket."""
-        self._heard = False
-        tasks = [
-            asyncio.create_task(self._read_loop()),
-            asyncio.create_task(self._write_loop()),
-            asyncio.create_task(self._keepalive_loop()),
-        ]
-        try:
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            self._drop_socket()
-
-    async def _read_loop(self) -> None:
-        reader = self._reader
-        assert reader is not None
+    async def _read_loop(self, reader: asyncio.StreamReader) -> None:
         decoder = LineDecoder()
-        loop = asyncio.get_running_loop()
         while True:
             try:
                 data = await reader.read(_READ_SIZE)
@@ -336,12 +189,8 @@ class Client:
             self.stats.bytes_in += len(data)
             lines = decoder.feed(data)
             if not lines:
-                continue
-            # Liveness means lines, not bytes: garbage does not keep a dead link alive.
-            self._last_received = loop.time()
-            if not self._heard:
-                self._heard = True
-                self.stats.silent_sessions = 0
+                continue  # garbage is no sign of life
+            self._alive()
             dispatched = False
             for line in lines:
                 dispatched |= self._receive(line)
@@ -364,24 +213,10 @@ class Client:
             )
             if answers and not answer.done():
                 answer.set_result(message)
-        self.stats.messages_in += 1
-        for listener in list(self._message_listeners):
-            try:
-                listener(message)
-            except Exception:
-                _LOGGER.exception("Error in a listener of %s", message.code)
+        self._dispatch(message)
         return True
 
-    def _end_batch(self) -> None:
-        for listener in list(self._batch_listeners):
-            try:
-                listener()
-            except Exception:
-                _LOGGER.exception("Error in a batch listener")
-
-    async def _write_loop(self) -> None:
-        writer = self._writer
-        assert writer is not None
+    async def _write_loop(self, writer: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()
         while True:
             pending = await self._queue.get()
@@ -432,37 +267,13 @@ class Client:
         self.stats.messages_out += 1
         return True
 
-    async def _keepalive_loop(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            quiet = loop.time() - self._last_received
-            if quiet < self._keepalive_idle:
-                await asyncio.sleep(self._keepalive_idle - quiet)
-                continue
-            asked = loop.time()
-            sent: asyncio.Future[Message | None] = loop.create_future()
-            sent.add_done_callback(_consume)
-            self._queue.put_nowait(
-                _Pending(
-                    self._keepalive_query,
-                    expected_reply(self._keepalive_query),
-                    self._keepalive_timeout,
-                    False,
-                    sent,
-                )
-            )
-            await asyncio.sleep(self._keepalive_timeout)
-            if self._last_received < asked:
-                self.stats.keepalive_failures += 1
-                self.stats.last_error = "no reply to keepalive"
-                if not self._heard:
-                    self.stats.silent_sessions += 1
-                return
-
-    def _drop_socket(self) -> None:
-        writer, self._writer, self._reader = self._writer, None, None
-        if writer is not None:
-            writer.transport.abort()
+    def _probe(self) -> None:
+        sent: asyncio.Future[Message | None] = asyncio.get_running_loop().create_future()
+        sent.add_done_callback(_consume)
+        expect = expected_reply(self._keepalive_query)
+        self._queue.put_nowait(
+            _Pending(self._keepalive_query, expect, self._keepalive_timeout, False, sent)
+        )
 
     def _fail_pending(self, reason: str) -> None:
         """Fail queued and in-flight commands: the connection they needed is gone."""
@@ -473,13 +284,6 @@ class Client:
             pending = self._queue.get_nowait()
             if not pending.done.done():
                 pending.done.set_exception(ConnectionClosedError(reason))
-
-    def _notify(self, connected: bool) -> None:
-        for listener in list(self._connection_listeners):
-            try:
-                listener(connected)
-            except Exception:
-                _LOGGER.exception("Error in a connection listener")
 
 
 def _settle(pending: _Pending, answer: Message | None, stats: PioneerStats) -> None:
@@ -501,11 +305,6 @@ def _settle(pending: _Pending, answer: Message | None, stats: PioneerStats) -> N
             done.set_exception(CommandError(answer.code, pending.line))
     else:
         done.set_result(answer if pending.strict else None)
-
-
-def _discard[T](items: list[T], item: T) -> None:
-    with contextlib.suppress(ValueError):
-        items.remove(item)
 
 
 def _consume(future: asyncio.Future[Message | None]) -> None:
