@@ -221,17 +221,17 @@ async def test_a_quiet_receiver_is_woken_first(receiver: VirtualPioneer) -> None
 
     Without the wake-up (wake_after None, the state before the fix) the command is lost.
     """
-    receiver.sleep_after = 0.2
+    receiver.sleep_after = 0.5
     async with Client(receiver.host, receiver.port, wake_after=None) as naive:
         await naive.send(c.select_source(Zone.MAIN, "01"))  # the device is still awake
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         await naive.send(c.select_source(Zone.MAIN, "05"))
         assert receiver.device.zones[MAIN].source == "01"
         assert receiver.lost == ["05FN"]
     receiver.clear_received()
-    async with Client(receiver.host, receiver.port, wake_after=0.1) as client:
+    async with Client(receiver.host, receiver.port, wake_after=0.3) as client:
         await client.send(c.select_source(Zone.MAIN, "04"))
-        await asyncio.sleep(0.3)  # quiet: the device sleeps again
+        await asyncio.sleep(0.6)  # quiet: the device sleeps again
         await client.send(c.select_source(Zone.MAIN, "05"))
         assert receiver.device.zones[MAIN].source == "05"
         assert receiver.lost == []
@@ -258,12 +258,12 @@ async def test_half_open_connection_is_detected(receiver: VirtualPioneer) -> Non
         receiver.host,
         receiver.port,
         keepalive_idle=0.1,
-        keepalive_timeout=0.2,
+        keepalive_timeout=0.5,
         reconnect_max_delay=0.2,
     ) as client:
         events: list[bool] = []
         client.add_connection_listener(events.append)
-        await asyncio.sleep(0.4)
+        await until(lambda: client.stats.messages_out >= 2)  # two keepalives answered
         assert events == []  # the keepalive was answered
         receiver.stalled = True
         await until(lambda: events[:1] == [False])

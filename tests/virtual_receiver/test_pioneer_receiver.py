@@ -145,19 +145,18 @@ async def test_line_endings_and_noise_from_clients(receiver: VirtualPioneer) -> 
 
 async def test_the_wake_up_quirk(receiver: VirtualPioneer) -> None:
     """After a quiet spell the first line is lost; a CR wakes it; then it listens again."""
-    receiver.sleep_after = 0.2
+    receiver.sleep_after, receiver.wake_time = 0.5, 0.3
     async with connect(receiver) as tv:
         assert await tv.ask("?P") == "PWR1"
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         await tv.send("PO")
-        assert await tv.silent()
+        assert await tv.silent(0.4)
         assert receiver.lost == ["PO"]
         assert await tv.ask("PO") == "PWR0"  # awake again
         assert (await tv.read()).startswith("FL")
-        await asyncio.sleep(0.3)
-        await tv.send("")  # a bare CR wakes it
-        await tv.send("PF")  # too soon: still waking
-        assert await tv.silent(0.1)
+        await asyncio.sleep(0.6)
+        await tv.send("", "PF")  # a bare CR wakes it; the command right after it is too soon
+        assert await tv.silent(0.4)
         assert await tv.ask("PF") == "PWR1"
         assert receiver.lost == ["PO", "PF"]
         assert receiver.wakeups == 2
