@@ -250,3 +250,14 @@ def test_main_runs_and_stops(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("virtual_receiver.pioneer.__main__.serve", interrupted)
     assert main(["--port", "0"]) == 0
+
+
+async def test_records_and_logs_what_clients_send(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every line is recorded per receiver and per client, and printed when asked."""
+    async with VirtualPioneer(log_commands=True) as receiver, connect(receiver) as tv:
+        await tv.send("?P", "?V")
+        await receiver.wait_for("?V")
+        assert receiver.received == ["?P", "?V"]
+        assert "received ?V" in capsys.readouterr().out
+        with pytest.raises(TimeoutError):
+            await receiver.wait_for("?M", timeout=0.1)
