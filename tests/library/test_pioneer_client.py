@@ -79,6 +79,8 @@ async def test_every_command_reaches_the_device(client: Client, receiver: Virtua
     await client.send(c.set_bass(Zone.MAIN, 4))
     await client.send(c.set_treble(Zone.ZONE2, -6))
     assert (device.zones[MAIN].bass, device.zones[ZONE2].treble) == (2, 12)
+    await client.send(c.recall_preset("C", 4))
+    assert device.preset == "C04"
     await client.send(c.set_power(Zone.ZONE3, False))
     assert not device.zones[ZONE3].power
     assert receiver.received[:3] == ["APO", "BPO", "150VL"]

@@ -8,6 +8,12 @@ import pytest
 from custom_components.onkyo_eiscp.eiscp import messages as m
 from custom_components.onkyo_eiscp.eiscp.const import Zone
 from custom_components.onkyo_eiscp.eiscp.pioneer import HDZONE, ZONES, commands as c, parse
+from custom_components.onkyo_eiscp.eiscp.pioneer.codes import (
+    DEFAULT_INPUT_NAMES,
+    INPUT_IDS,
+    LISTENING_MODES,
+    listening_mode_name,
+)
 
 BUILT = [
     (c.set_power(Zone.MAIN, True), "PO", "PWR"),
@@ -51,6 +57,7 @@ BUILT = [
     (c.query_display(), "?FL", "FL"),
     (c.query_tuner(), "?FR", "FR"),
     (c.query_preset(), "?PR", "PR"),
+    (c.recall_preset("B", 3), "B03PR", "PR"),
 ]
 
 
@@ -86,6 +93,8 @@ def test_unknown_lines_expect_nothing_and_queries_map_back() -> None:
         lambda: c.query_bass(Zone.ZONE3),
         lambda: c.query_treble(HDZONE),
         lambda: c.query_input_name("123"),
+        lambda: c.recall_preset("H", 1),
+        lambda: c.recall_preset("A", 10),
     ],
 )
 def test_values_the_protocol_cannot_carry_are_refused(build: object) -> None:
@@ -121,3 +130,13 @@ def test_volume_round_trip_through_the_receiver_line(zone: Zone, level: float) -
     assert isinstance(reply, m.Volume)
     assert reply.zone is zone
     assert abs(scale.to_level(reply.level) - level) <= 0.5 / scale.max_raw + 1e-9
+
+
+def test_code_tables() -> None:
+    """Listening modes and default input names, and the ids ?RGB asks about."""
+    assert listening_mode_name("0010") == "STANDARD"
+    assert listening_mode_name("9999") is None
+    assert all(len(code) == 4 and code.isdigit() for code in LISTENING_MODES)
+    assert DEFAULT_INPUT_NAMES["25"] == "BD"
+    assert (INPUT_IDS[0], INPUT_IDS[-1], len(INPUT_IDS)) == ("00", "60", 61)
+    assert all(c.query_input_name(number) for number in INPUT_IDS)

@@ -80,6 +80,7 @@ async def test_every_command_and_query_in_the_real_formats(receiver: VirtualPion
             ("?ZT", "Z3F01"), ("BPF", "BPR1"),
             ("?RGB19", "RGB191Apple TV"), ("?RGB25", "RGB250BD"), ("?RGB99", "E06"),
             ("?RGD", "RGD<VSX-1021>"), ("?SVB", "E04"), ("?FR", "FRF08750"), ("?PR", "PRA01"),
+            ("B02PR", "PRB02"), ("A00PR", "E06"),
             ("?ZEP", "E04"), ("ZEO", "E04"), ("40HZV", "E04"), ("XYZ", "E04"), ("?", "E04"),
             ("186VL", "E06"), ("5VL", "E06"), ("99FN", "E06"), ("19ZS", "E06"), ("9999SR", "E06"),
             ("13BA", "E06"),
@@ -96,7 +97,7 @@ async def test_every_command_and_query_in_the_real_formats(receiver: VirtualPion
 async def test_standby_zones_refuse_changes_but_answer_queries(receiver: VirtualPioneer) -> None:
     """In standby, volume, mute, input, mode and tone changes answer E02."""
     async with connect(receiver) as tv:
-        for command in ("100VL", "VU", "MO", "01FN", "0010SR", "00BA", "40ZV", "01ZT"):
+        for command in ("100VL", "VU", "MO", "01FN", "0010SR", "00BA", "40ZV", "01ZT", "A02PR"):
             assert await tv.ask(command) == "E02", command
         assert await tv.ask("?V") == "VOL101"
     assert receiver.device.zones[MAIN].volume == 101

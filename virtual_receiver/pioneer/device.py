@@ -72,6 +72,7 @@ _ZONES: Final[dict[str, _Zone]] = {
     ),
 }
 _NUMBERED: Final = re.compile(r"(\d+)([A-Z]+)")
+_PRESET: Final = re.compile(r"([A-G]\d{2})PR")
 
 
 @dataclass(slots=True)
@@ -133,6 +134,9 @@ class Device:
             return action()
         if line.startswith("?RGB"):
             return self._input_name(line[4:])
+        preset = _PRESET.fullmatch(line)
+        if preset is not None:
+            return self._recall(preset.group(1))
         match = _NUMBERED.fullmatch(line)
         handler = self._numbered.get(match.group(2)) if match else None
         if match is None or handler is None:
@@ -281,6 +285,14 @@ class Device:
             return Outcome(reply=[E02])
         self.listening_mode = digits
         return Outcome(push=[f"SR{digits}"])
+
+    def _recall(self, preset: str) -> Outcome:
+        if not 1 <= int(preset[1:]) <= 9:
+            return Outcome(reply=[E06])
+        if not self.zones[MAIN].power:
+            return Outcome(reply=[E02])
+        self.preset = preset
+        return Outcome(push=[f"PR{preset}"])
 
     def _input_name(self, number: str) -> Outcome:
         if number not in self.profile.inputs:

@@ -6,8 +6,9 @@ ending in CR LF (``PWR0``, ``VOL050``, ``FN25``) on TCP port 8102 or 23. This pa
 turns those lines into the library's typed messages (:mod:`..messages`, with the zone
 they belong to), builds command lines from the same intents as the eISCP builders, and
 keeps a connection with the same qualities and API as the eISCP client. Codec
-(:mod:`.codec`), parser (:mod:`.parser`), builders (:mod:`.commands`), connection
-(:mod:`.client`), identity and UPnP description (:mod:`.identify`).
+(:mod:`.codec`), parser (:mod:`.parser`), builders (:mod:`.commands`), names of
+listening modes and inputs (:mod:`.codes`), connection (:mod:`.client`), identity and
+UPnP description (:mod:`.identify`).
 """
 
 from .client import Client, PioneerStats

@@ -42,6 +42,7 @@ from .const import (
 _INPUT_ID: Final = re.compile(r"\d{2}")
 _MODE: Final = re.compile(r"\d{4}")
 _LEADING_DIGITS: Final = re.compile(r"(\d+)(.+)")
+_PRESET: Final = re.compile(r"[A-G]\d{2}PR")
 
 
 def _codes(zone: Zone) -> ZoneCodes:
@@ -110,6 +111,15 @@ def select_listening_mode(mode: str) -> str:
     if not _MODE.fullmatch(mode):
         raise ValueError(f"listening mode must be four digits, not {mode!r}")
     return f"{mode}{LISTENING_MODE_SET}"
+
+
+def recall_preset(preset_class: str, number: int) -> str:
+    """Recall tuner preset ``number`` (1..9) of class ``A``..``G`` (``A01PR``)."""
+    if len(preset_class) != 1 or not "A" <= preset_class <= "G":
+        raise ValueError(f"preset class must be A..G, not {preset_class!r}")
+    if not 1 <= number <= 9:
+        raise ValueError(f"preset {number} outside 1..9")
+    return f"{preset_class}{number:02d}{PRESET_REPLY}"
 
 
 def _tone(code: str | None, zone: Zone, db: int) -> str:
@@ -256,6 +266,8 @@ def expected_reply(command: str) -> str | None:
         return _EXACT[command]
     if command.startswith(INPUT_NAME_QUERY) and _INPUT_ID.fullmatch(command[4:]):
         return f"{INPUT_NAME_REPLY}{command[4:]}"
+    if _PRESET.fullmatch(command):
+        return PRESET_REPLY
     match = _LEADING_DIGITS.fullmatch(command)
     if match is not None:
         return _NUMBERED.get(match.group(2))
