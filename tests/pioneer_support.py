@@ -32,8 +32,9 @@ async def receiver() -> AsyncGenerator[VirtualPioneer]:
 @pytest.fixture
 def no_escaped_exceptions(caplog: pytest.LogCaptureFixture) -> Generator[None]:
     """Fail the test if asyncio logged an exception nobody retrieved, or a pending task died."""
-    caplog.set_level(logging.ERROR, "asyncio")
+    caplog.set_level(logging.ERROR)
     yield
     gc.collect()
-    escaped = [r.getMessage() for r in caplog.records if any(e in r.getMessage() for e in ESCAPED)]
+    records = [r for phase in ("setup", "call", "teardown") for r in caplog.get_records(phase)]
+    escaped = [r.getMessage() for r in records if any(e in r.getMessage() for e in ESCAPED)]
     assert not escaped, escaped
