@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+import contextlib
 import dataclasses
 import socket
 
@@ -283,10 +284,19 @@ async def test_garbage_is_no_sign_of_life(receiver: VirtualPioneer) -> None:
         events: list[bool] = []
         client.add_connection_listener(events.append)
         receiver.stalled = True
-        for _ in range(10):
-            receiver.push_raw(b"y" * 500)
-            await asyncio.sleep(0.05)
-        await until(lambda: events[:1] == [False])
+
+        async def noise() -> None:
+            while True:
+                receiver.push_raw(b"y" * 500)
+                await asyncio.sleep(0.05)
+
+        babbling = asyncio.create_task(noise())
+        try:
+            await until(lambda: events[:1] == [False], timeout=3)
+        finally:
+            babbling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await babbling
 
 
 async def test_reconnects_after_drop_and_restart(client: Client, receiver: VirtualPioneer) -> None:
