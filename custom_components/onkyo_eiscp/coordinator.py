@@ -74,7 +74,9 @@ class OnkyoCoordinator:
         self.state = DeviceState()
         self._listeners: dict[str, set[Callable[[], None]]] = {}
         self._pending: set[str] = set()
-        self._nst_waiters: list[asyncio.Future[None]] = []
+        # Presses of REPEAT/RANDOM in flight: each waits for an NST that changes the field
+        # it cycles (the field's reader, and its value when pressed).
+        self._nst_waiters: list[tuple[asyncio.Future[None], Callable[[], object], object]] = []
         self._unsubscribers: list[Callable[[], None]] = []
         self._background: set[asyncio.Task[None]] = set()
         self._was_playing = False
@@ -104,7 +106,7 @@ class OnkyoCoordinator:
             unsubscribe()
         self._unsubscribers.clear()
         ir.async_delete_issue(self.hass, DOMAIN, self.not_responding_issue_id)
-        for waiter in self._nst_waiters:
+        for waiter, _, _ in self._nst_waiters:
             waiter.cancel()
         for task in list(self._background):
             task.cancel()
@@ -297,10 +299,13 @@ class OnkyoCoordinator:
 
     @callback
     def _on_play_status(self, status: msg.PlayStatus) -> None:
-        for waiter in self._nst_waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._nst_waiters.clear()
+        if self._nst_waiters:
+            # Only an NST whose cycled field changed answers a press: devices also push NST
+            # after PLAY and on every track change, with that field as it was.
+            for waiter, read, before in self._nst_waiters:
+                if not waiter.done() and read() != before:
+                    waiter.set_result(None)
+            self._nst_waiters = [w for w in self._nst_waiters if not w[0].done()]
         if status.play is msg.PlayState.PLAYING and not self._was_playing:
             self._query(_PLAYBACK_QUERIES)
         self._was_playing = status.play is msg.PlayState.PLAYING
@@ -397,23 +402,32 @@ class OnkyoCoordinator:
             return await self.client.request(message, reply_code, timeout=timeout)
 
     async def async_cycle_until(
-        self, zone: Zone, command: cmd.NetCommand, reached: Callable[[], bool]
+        self,
+        zone: Zone,
+        command: cmd.NetCommand,
+        read: Callable[[], object],
+        reached: Callable[[], bool],
     ) -> None:
         """Send ``command`` (REPEAT/RANDOM cycle the device's modes) until ``reached()``.
 
-        Each step waits for the device's NST reply; gives up after a full cycle.
+        Each press waits for an NST in which the field it cycles (``read()``) changed;
+        gives up after a full cycle, or when a press changes nothing in time.
         """
         for _ in range(4):
             if reached():
                 return
             waiter: asyncio.Future[None] = self.hass.loop.create_future()
-            self._nst_waiters.append(waiter)
-            await self.async_send(cmd.net_control(zone, command))
+            pending = (waiter, read, read())
+            self._nst_waiters.append(pending)
             try:
+                await self.async_send(cmd.net_control(zone, command))
                 async with asyncio.timeout(_NST_STEP_TIMEOUT):
                     await waiter
             except TimeoutError:
                 break
+            finally:
+                if pending in self._nst_waiters:
+                    self._nst_waiters.remove(pending)
         if not reached():
             raise HomeAssistantError(
                 translation_domain=DOMAIN,

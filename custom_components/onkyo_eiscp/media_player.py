@@ -369,6 +369,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         await self.coordinator.async_cycle_until(
             self.zone,
             NetCommand.RANDOM,
+            lambda: net.shuffle,
             lambda: net.shuffle is not None and (net.shuffle is not ShuffleState.OFF) == shuffle,
         )
 
@@ -378,6 +379,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         await self.coordinator.async_cycle_until(
             self.zone,
             NetCommand.REPEAT,
+            lambda: net.repeat,
             lambda: net.repeat is not None and _REPEAT_MODES.get(net.repeat) == repeat,
         )
 

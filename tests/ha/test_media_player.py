@@ -506,3 +506,27 @@ async def test_network_player_has_no_volume(hass: HomeAssistant, receiver: Virtu
     state = await state_until(hass, PLAYER, lambda s: s.state != STATE_OFF)
     assert not state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.VOLUME_SET
     assert "MVLQSTN" not in receiver.received
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_play_then_shuffle_on_ends_with_shuffle_on(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """An NST pushed for another reason (here: the reply to PLAY) does not confirm a press.
+
+    The device answers PLAY with an NST whose shuffle field is unchanged; counting it as
+    the answer to RANDOM would press again and turn shuffle back off.
+    """
+    _playing(receiver)
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_SHUFFLE) is False)
+    await _call(hass, SERVICE_MEDIA_PLAY, MAIN)
+    await _call(hass, SERVICE_SHUFFLE_SET, MAIN, **{ATTR_MEDIA_SHUFFLE: True})
+    await _call(hass, SERVICE_MEDIA_PLAY, MAIN)
+    await _call(hass, SERVICE_REPEAT_SET, MAIN, **{ATTR_MEDIA_REPEAT: RepeatMode.ALL})
+    coordinator = hass.config_entries.async_entries("onkyo_eiscp")[0].runtime_data
+    await coordinator.client.query("NST")  # replies come in order: every press is answered
+    await hass.async_block_till_done()
+    assert (receiver.state.net.shuffle, receiver.state.net.repeat) == ("S", "R")
+    state = hass.states.get(MAIN)
+    assert state.attributes[ATTR_MEDIA_SHUFFLE] is True
+    assert state.attributes[ATTR_MEDIA_REPEAT] == RepeatMode.ALL
