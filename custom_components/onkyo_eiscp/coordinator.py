@@ -47,8 +47,9 @@ _LOGGER = logging.getLogger(__name__)
 type OnkyoConfigEntry = ConfigEntry[OnkyoCoordinator]
 
 # Messages worth asking for when the player starts playing (the seed's field experience:
-# a device that is already playing when we connect sends none of them by itself).
-_PLAYBACK_QUERIES = ("NAT", "NAL", "NTI", "NFI", "NTR", "NTM", "NMS")
+# a device that is already playing when we connect sends none of them by itself). NLT
+# and NMS carry the service playing: a device pushes them only when it changes.
+_PLAYBACK_QUERIES = ("NAT", "NAL", "NTI", "NFI", "NTR", "NTM", "NMS", "NLT")
 
 # How long shuffle/repeat changes wait for the device to confirm each step.
 _NST_STEP_TIMEOUT = 2.0

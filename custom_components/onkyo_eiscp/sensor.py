@@ -12,10 +12,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .eiscp.codes import NET_SERVICES
 from .eiscp.const import Zone
 from .eiscp.messages import AudioInfo, VideoInfo
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState, topic
+from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState, NetState, topic
 
 PARALLEL_UPDATES = 0
 
@@ -69,6 +70,13 @@ def _video(field: Callable[[VideoInfo], str]) -> Callable[[DeviceState], str | N
     return lambda s: (field(s.video_info) or None) if s.video_info else None
 
 
+def _network_service(net: NetState) -> str | None:
+    """The service playing: NLT's service type, else NMS's service icon (same codes)."""
+    if net.list_title is not None and (name := net.list_title.service_name):
+        return name
+    return NET_SERVICES.get(net.menu.service_icon.upper()) if net.menu is not None else None
+
+
 def _has_audio_info(c: OnkyoCoordinator) -> bool:
     return "IFA" in c.main_extra_queries()
 
@@ -119,7 +127,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         translation_key="network_service",
         topic=TOPIC_NET,
         exists_fn=lambda c: c.has_net,
-        value_fn=lambda s: s.net.list_title.service_name if s.net.list_title else None,
+        value_fn=lambda s: _network_service(s.net),
     ),
     OnkyoSensorEntityDescription(
         key="file_info",
