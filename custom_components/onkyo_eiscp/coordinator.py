@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.util import dt as dt_util
@@ -34,7 +34,7 @@ from .eiscp import commands as cmd, messages as msg
 from .eiscp.client import Client
 from .eiscp.codes import NET_SELECTORS, brand_name, listening_modes_for
 from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
-from .eiscp.errors import ConnectionClosedError
+from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .eiscp.volume import VolumeScale
 from .state import DeviceState
@@ -380,27 +380,16 @@ class OnkyoCoordinator:
 
     # --- commands ----------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _connected(self) -> Iterator[None]:
-        """Turn a closed connection into a translated error for the user."""
-        try:
-            yield
-        except ConnectionClosedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="not_connected",
-                translation_placeholders={"host": self.client.host},
-            ) from err
-
     async def async_send(self, message: str) -> None:
-        """Send one command to the device: the integration's only write path."""
-        with self._connected():
-            await self.client.send(message)
+        """Send one command to the device: the integration's only write path.
+
+        Library errors propagate; :func:`action_errors` translates them for the user.
+        """
+        await self.client.send(message)
 
     async def async_request(self, message: str, reply_code: str, timeout: float) -> Message:
         """Send a command and wait for the reply with ``reply_code`` (same write path)."""
-        with self._connected():
-            return await self.client.request(message, reply_code, timeout=timeout)
+        return await self.client.request(message, reply_code, timeout=timeout)
 
     async def async_cycle_until(
         self,
@@ -456,6 +445,36 @@ class OnkyoCoordinator:
         }
 
 
+@contextlib.contextmanager
+def action_errors(host: str) -> Iterator[None]:
+    """The error boundary of every action: library errors become translated errors.
+
+    A value the protocol cannot carry (the library's ValueError or FrameError) is the
+    caller's mistake: ServiceValidationError. A connection that is down, or a device
+    that fails, is not: HomeAssistantError.
+    """
+    try:
+        yield
+    except (ValueError, FrameError) as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_value",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except ConnectionClosedError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="not_connected",
+            translation_placeholders={"host": host},
+        ) from err
+    except EiscpError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="device_error",
+            translation_placeholders={"host": host, "error": str(err)},
+        ) from err
+
+
 def _is_mac(identifier: str) -> bool:
     return len(identifier) == 12 and all(c in "0123456789ABCDEF" for c in identifier)
 
@@ -468,4 +487,4 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator"]
+__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator", "action_errors"]

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from functools import update_wrapper
+from typing import Any, Concatenate
+
 from homeassistant.helpers.entity import Entity
 
-from .coordinator import OnkyoCoordinator
+from .coordinator import OnkyoCoordinator, action_errors
 from .eiscp.const import Zone
+
+
+def onkyo_action[EntityT: OnkyoEntity, **P](
+    func: Callable[Concatenate[EntityT, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[EntityT, P], Coroutine[Any, Any, None]]:
+    """Run an entity's action inside the error boundary (:func:`action_errors`)."""
+
+    async def action(self: EntityT, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        with action_errors(self.coordinator.client.host):
+            await func(self, *args, **kwargs)
+
+    update_wrapper(action, func)
+    return action
 
 
 class OnkyoEntity(Entity):

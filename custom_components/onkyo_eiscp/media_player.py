@@ -28,7 +28,7 @@ from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES
 from .eiscp.commands import NetCommand
 from .eiscp.const import Zone
 from .eiscp.messages import PlayState, RepeatState, ShuffleState
-from .entity import OnkyoEntity
+from .entity import OnkyoEntity, onkyo_action
 from .state import TOPIC_DEVICE, TOPIC_NET, ZoneState, topic
 
 PARALLEL_UPDATES = 0
@@ -287,31 +287,38 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     # --- actions ----------------------------------------------------------------------
 
+    @onkyo_action
     async def async_turn_on(self) -> None:
         """Leave standby."""
         await self.coordinator.async_send(cmd.set_power(self.zone, True))
 
+    @onkyo_action
     async def async_turn_off(self) -> None:
         """Go to standby."""
         await self.coordinator.async_send(cmd.set_power(self.zone, False))
 
+    @onkyo_action
     async def async_set_volume_level(self, volume: float) -> None:
         """Set the volume (0..1 of the configured limit)."""
         raw = self._scale.to_raw(volume * self.coordinator.volume_limit)
         await self.coordinator.async_send(cmd.set_volume(self.zone, raw))
 
+    @onkyo_action
     async def async_volume_up(self) -> None:
         """One device step up."""
         await self.coordinator.async_send(cmd.volume_up(self.zone))
 
+    @onkyo_action
     async def async_volume_down(self) -> None:
         """One device step down."""
         await self.coordinator.async_send(cmd.volume_down(self.zone))
 
+    @onkyo_action
     async def async_mute_volume(self, mute: bool) -> None:
         """Mute or unmute."""
         await self.coordinator.async_send(cmd.set_mute(self.zone, mute))
 
+    @onkyo_action
     async def async_select_source(self, source: str) -> None:
         """Select an input by name."""
         sources = self.coordinator.sources(self.zone)
@@ -324,6 +331,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             )
         await self.coordinator.async_send(cmd.select_source(self.zone, code))
 
+    @onkyo_action
     async def async_select_sound_mode(self, sound_mode: str) -> None:
         """Select a listening mode by name."""
         code = next(
@@ -343,26 +351,32 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     async def _net_command(self, command: NetCommand) -> None:
         await self.coordinator.async_send(cmd.net_control(self.zone, command))
 
+    @onkyo_action
     async def async_media_play(self) -> None:
         """Play."""
         await self._net_command(NetCommand.PLAY)
 
+    @onkyo_action
     async def async_media_pause(self) -> None:
         """Pause."""
         await self._net_command(NetCommand.PAUSE)
 
+    @onkyo_action
     async def async_media_stop(self) -> None:
         """Stop."""
         await self._net_command(NetCommand.STOP)
 
+    @onkyo_action
     async def async_media_next_track(self) -> None:
         """Next track."""
         await self._net_command(NetCommand.TRACK_UP)
 
+    @onkyo_action
     async def async_media_previous_track(self) -> None:
         """Previous track."""
         await self._net_command(NetCommand.TRACK_DOWN)
 
+    @onkyo_action
     async def async_set_shuffle(self, shuffle: bool) -> None:
         """Turn shuffle on or off (RANDOM cycles the device's modes)."""
         net = self.coordinator.state.net
@@ -373,6 +387,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             lambda: net.shuffle is not None and (net.shuffle is not ShuffleState.OFF) == shuffle,
         )
 
+    @onkyo_action
     async def async_set_repeat(self, repeat: RepeatMode) -> None:
         """Set the repeat mode (REPEAT cycles the device's modes)."""
         net = self.coordinator.state.net
@@ -383,10 +398,11 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             lambda: net.repeat is not None and _REPEAT_MODES.get(net.repeat) == repeat,
         )
 
+    @onkyo_action
     async def async_media_seek(self, position: float) -> None:
         """Seek to ``position`` seconds in the track."""
         duration = self.coordinator.state.net.duration
-        if position < 0 or (duration is not None and position > duration):
+        if duration is not None and position > duration:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_position",
@@ -409,10 +425,14 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         A preset is media type ``radio`` or ``channel`` with the preset number. A service
         needs the zone on and on its NET input: both are sent first when needed.
         """
+        await self._play_media(media_type, media_id)
+
+    @onkyo_action
+    async def _play_media(self, media_type: MediaType | str, media_id: str) -> None:
         if media_type == MediaType.APP:
             await self._start_service(media_id)
             return
-        if media_type in _PRESET_TYPES and media_id.isdigit() and 1 <= int(media_id) <= 40:
+        if media_type in _PRESET_TYPES and media_id.isdigit():
             await self.coordinator.async_send(cmd.recall_preset(int(media_id)))
             return
         raise ServiceValidationError(

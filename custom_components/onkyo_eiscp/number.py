@@ -12,15 +12,13 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import EntityCategory, UnitOfSoundPressure
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd, messages as msg
 from .eiscp.const import TONE, Zone
 from .eiscp.nri import ControlRange
-from .entity import OnkyoEntity
+from .entity import OnkyoEntity, onkyo_action
 from .state import field_topic
 
 PARALLEL_UPDATES = 0
@@ -42,6 +40,13 @@ def _db(level: msg.ChannelLevel | None, control: ControlRange) -> float | None:
     return None if level is None else level.db(control.step)
 
 
+def _whole(db: float) -> int:
+    """Tone is set in whole dB."""
+    if db != int(db):
+        raise ValueError(f"{db} dB is not a whole number of dB")
+    return int(db)
+
+
 def _digits(level: msg.ChannelLevel | None) -> int:
     """Answer in the form the device uses (2 or 3 digits); 2 until it has said."""
     return 2 if level is None else level.digits
@@ -56,7 +61,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         field="bass",
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].bass,
-        command_fn=lambda _, zone, db, __: cmd.set_bass(zone, int(db)),
+        command_fn=lambda _, zone, db, __: cmd.set_bass(zone, _whole(db)),
     ),
     OnkyoNumberEntityDescription(
         key="treble",
@@ -66,7 +71,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         field="treble",
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].treble,
-        command_fn=lambda _, zone, db, __: cmd.set_treble(zone, int(db)),
+        command_fn=lambda _, zone, db, __: cmd.set_treble(zone, _whole(db)),
     ),
     OnkyoNumberEntityDescription(
         key="center_level",
@@ -141,21 +146,9 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
         """The level the device reports."""
         return self.entity_description.value_fn(self.coordinator, self.zone, self._range)
 
+    @onkyo_action
     async def async_set_native_value(self, value: float) -> None:
-        """Send the level, if it is a step within the device's range."""
-        r = self._range
-        steps = (value - r.min) / (r.step or 1)
-        if not r.min <= value <= r.max or abs(steps - round(steps)) > 1e-6:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_level",
-                translation_placeholders={
-                    "value": str(value),
-                    "min": str(r.min),
-                    "max": str(r.max),
-                    "step": str(r.step),
-                },
-            )
+        """Send the level (Home Assistant keeps it within the range; the library checks steps)."""
         await self.coordinator.async_send(
-            self.entity_description.command_fn(self.coordinator, self.zone, value, r)
+            self.entity_description.command_fn(self.coordinator, self.zone, value, self._range)
         )

@@ -16,7 +16,7 @@ from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
 from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
-from .entity import OnkyoEntity
+from .entity import OnkyoEntity, onkyo_action
 from .state import field_topic
 
 PARALLEL_UPDATES = 0
@@ -159,6 +159,7 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
         code = self.entity_description.value_fn(self.coordinator, self.zone)
         return None if code is None else self._codes.get(code)
 
+    @onkyo_action
     async def async_select_option(self, option: str) -> None:
         """Send the option's code."""
         code = next((c for c, o in self._codes.items() if o == option), None)

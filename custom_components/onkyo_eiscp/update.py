@@ -17,7 +17,7 @@ from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
 from .eiscp.const import Zone
 from .eiscp.messages import UpdateState
-from .entity import OnkyoEntity
+from .entity import OnkyoEntity, onkyo_action
 from .state import TOPIC_DEVICE, topic
 
 PARALLEL_UPDATES = 0
@@ -78,4 +78,8 @@ class OnkyoFirmwareUpdate(OnkyoEntity, UpdateEntity):
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
         """Ask the device to download and install its new firmware (UPDNET)."""
+        await self._install()
+
+    @onkyo_action
+    async def _install(self) -> None:
         await self.coordinator.async_send(cmd.start_firmware_update())
