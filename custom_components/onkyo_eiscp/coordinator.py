@@ -37,7 +37,7 @@ from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
 from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .eiscp.volume import VolumeScale
-from .state import DeviceState
+from .state import DeviceState, Topic
 
 if TYPE_CHECKING:
     from .eiscp.messages import Message
@@ -73,8 +73,8 @@ class OnkyoCoordinator:
         self.info = info
         self.identifier = identifier
         self.state = DeviceState()
-        self._listeners: dict[str, set[Callable[[], None]]] = {}
-        self._pending: set[str] = set()
+        self._listeners: dict[Topic, set[Callable[[], None]]] = {}
+        self._pending: set[Topic] = set()
         # Presses of REPEAT/RANDOM in flight: each waits for an NST that changes the field
         # it cycles (the field's reader, and its value when pressed).
         self._nst_waiters: list[tuple[asyncio.Future[None], Callable[[], object], object]] = []
@@ -192,7 +192,7 @@ class OnkyoCoordinator:
 
     @callback
     def async_add_listener(
-        self, update_callback: Callable[[], None], topics: Iterable[str]
+        self, update_callback: Callable[[], None], topics: Iterable[Topic]
     ) -> CALLBACK_TYPE:
         """Call ``update_callback`` after a burst that changed any of ``topics``."""
         topics = set(topics)
@@ -226,7 +226,7 @@ class OnkyoCoordinator:
         ):
             # A mode the model's table lacks (Pioneer, newer models): offer it from now on.
             self._mode_codes.append(message.mode)
-        self._pending |= changed
+        self._pending.update(changed)
 
     @callback
     def _flush(self) -> None:

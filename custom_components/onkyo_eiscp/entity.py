@@ -10,6 +10,7 @@ from homeassistant.helpers.entity import Entity
 
 from .coordinator import OnkyoCoordinator, action_errors
 from .eiscp.const import Zone
+from .state import Topic
 
 
 def onkyo_action[EntityT: OnkyoEntity, **P](
@@ -36,7 +37,7 @@ class OnkyoEntity(Entity):
         coordinator: OnkyoCoordinator,
         zone: Zone,
         key: str | None,
-        topics: set[str],
+        topics: set[Topic],
         translation_key: str | None = None,
     ) -> None:
         """Name the entity after its zone and key; listen to ``topics``.

@@ -29,7 +29,7 @@ from .eiscp.commands import NetCommand
 from .eiscp.const import Zone
 from .eiscp.messages import PlayState, RepeatState, ShuffleState
 from .entity import OnkyoEntity, onkyo_action
-from .state import TOPIC_DEVICE, TOPIC_NET, ZoneState, topic
+from .state import DeviceField, Topic, ZoneField, ZoneState, ZoneTopic
 
 PARALLEL_UPDATES = 0
 
@@ -57,6 +57,8 @@ _REPEAT_MODES = {
     RepeatState.FOLDER: RepeatMode.ALL,
     RepeatState.ONE: RepeatMode.ONE,
 }
+# What a player shows of its zone's state (not its tone: that has numbers of its own).
+_SHOWN_ZONE_FIELDS = (ZoneField.POWER, ZoneField.VOLUME, ZoneField.MUTED, ZoneField.SOURCE)
 # Media types play_media accepts for a tuner preset.
 _PRESET_TYPES = {"radio", MediaType.CHANNEL}
 
@@ -79,9 +81,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     def __init__(self, coordinator: OnkyoCoordinator, zone: Zone) -> None:
         """Set up the zone's player."""
-        topics = {zone.value, TOPIC_NET}
+        topics: set[Topic] = {ZoneTopic(zone, field) for field in _SHOWN_ZONE_FIELDS}
+        topics.add(DeviceField.NET)
         if zone is Zone.MAIN:
-            topics.add(topic(TOPIC_DEVICE, "listening_mode"))
+            topics.add(DeviceField.LISTENING_MODE)
         super().__init__(coordinator, zone, None, topics)
         if zone is Zone.MAIN:
             self._attr_name = None

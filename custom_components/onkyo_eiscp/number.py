@@ -19,7 +19,7 @@ from .eiscp import commands as cmd, messages as msg
 from .eiscp.const import TONE, Zone
 from .eiscp.nri import ControlRange
 from .entity import OnkyoEntity, onkyo_action
-from .state import field_topic
+from .state import DeviceField, ZoneField, field_topic
 
 PARALLEL_UPDATES = 0
 
@@ -29,11 +29,10 @@ class OnkyoNumberEntityDescription(NumberEntityDescription):
     """How one level reads and sets the device."""
 
     control: str  # NRI control id holding the range
-    field: str  # the state field shown: "bass" of a zone, or a device field
+    field: ZoneField | DeviceField  # the state field shown: of each zone, or of the device
     value_fn: Callable[[OnkyoCoordinator, Zone, ControlRange], float | None]
     command_fn: Callable[[OnkyoCoordinator, Zone, float, ControlRange], str]
     zones: tuple[Zone, ...] = (Zone.MAIN,)
-    zoned: bool = False  # a field of each zone's state, not of the device's
 
 
 def _db(level: msg.ChannelLevel | None, control: ControlRange) -> float | None:
@@ -55,20 +54,18 @@ def _digits(level: msg.ChannelLevel | None) -> int:
 NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
     OnkyoNumberEntityDescription(
         key="bass",
-        zoned=True,
         translation_key="bass",
         control="Bass",
-        field="bass",
+        field=ZoneField.BASS,
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].bass,
         command_fn=lambda _, zone, db, __: cmd.set_bass(zone, _whole(db)),
     ),
     OnkyoNumberEntityDescription(
         key="treble",
-        zoned=True,
         translation_key="treble",
         control="Treble",
-        field="treble",
+        field=ZoneField.TREBLE,
         zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].treble,
         command_fn=lambda _, zone, db, __: cmd.set_treble(zone, _whole(db)),
@@ -77,7 +74,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         key="center_level",
         translation_key="center_level",
         control="Center Level",
-        field="center_level",
+        field=DeviceField.CENTER_LEVEL,
         value_fn=lambda c, _, r: _db(c.state.center_level, r),
         command_fn=lambda c, _, db, r: cmd.set_center_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.center_level)
@@ -87,7 +84,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
         key="subwoofer_level",
         translation_key="subwoofer_level",
         control="Subwoofer Level",
-        field="subwoofer_level",
+        field=DeviceField.SUBWOOFER_LEVEL,
         value_fn=lambda c, _, r: _db(c.state.subwoofer_level, r),
         command_fn=lambda c, _, db, r: cmd.set_subwoofer_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.subwoofer_level)
@@ -132,7 +129,7 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
             coordinator,
             zone,
             description.key,
-            {field_topic(zone, description.field, zoned=description.zoned)},
+            {field_topic(zone, description.field)},
             description.translation_key,
         )
         self.entity_description = description

@@ -17,7 +17,7 @@ from .eiscp import commands as cmd
 from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
 from .entity import OnkyoEntity, onkyo_action
-from .state import field_topic
+from .state import DeviceField, ZoneField, field_topic
 
 PARALLEL_UPDATES = 0
 
@@ -54,9 +54,8 @@ class OnkyoSelectEntityDescription(SelectEntityDescription):
     options_fn: Callable[[OnkyoCoordinator, Zone], dict[str, str]]  # device code -> option
     value_fn: Callable[[OnkyoCoordinator, Zone], str | None]  # current device code
     command_fn: Callable[[Zone, str], str]
-    field: str  # the state field shown: the entity listens to it alone
+    field: ZoneField | DeviceField  # the state field shown: the entity listens to it alone
     zones: tuple[Zone, ...] = (Zone.MAIN,)
-    zoned: bool = False  # a field of each zone's state, not of the device's
 
 
 def _has_hdmi_sub(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
@@ -66,14 +65,13 @@ def _has_hdmi_sub(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
 SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="input_source",
-        zoned=True,
         translation_key="input_source",
         zones=(Zone.MAIN, Zone.ZONE2, Zone.ZONE3, Zone.ZONE4),
         exists_fn=lambda c, zone: bool(c.sources(zone)),
         options_fn=lambda c, zone: c.sources(zone),
         value_fn=lambda c, zone: c.state.zones[zone].source,
         command_fn=cmd.select_source,
-        field="source",
+        field=ZoneField.SOURCE,
     ),
     OnkyoSelectEntityDescription(
         key="listening_mode",
@@ -81,7 +79,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         exists_fn=lambda c, _: c.has_listening_modes,
         options_fn=lambda c, _: {code: listening_mode_key(code) for code in c.listening_modes},
         value_fn=lambda c, _: c.state.listening_mode,
-        field="listening_mode",
+        field=DeviceField.LISTENING_MODE,
         command_fn=lambda _, code: cmd.select_listening_mode(code),
     ),
     OnkyoSelectEntityDescription(
@@ -91,7 +89,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         exists_fn=_has_hdmi_sub,
         options_fn=lambda c, _: HDMI_OUTPUT_OPTIONS,
         value_fn=lambda c, _: c.state.hdmi_output,
-        field="hdmi_output",
+        field=DeviceField.HDMI_OUTPUT,
         command_fn=lambda _, code: cmd.select_hdmi_output(code),
     ),
     OnkyoSelectEntityDescription(
@@ -101,7 +99,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         exists_fn=lambda c, _: c.info.flag("Dimmer"),
         options_fn=lambda c, _: DIMMER_OPTIONS,
         value_fn=lambda c, _: c.state.dimmer,
-        field="dimmer",
+        field=DeviceField.DIMMER,
         command_fn=lambda _, code: cmd.set_dimmer(code),
     ),
 )
@@ -138,7 +136,7 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
             coordinator,
             zone,
             description.key,
-            {field_topic(zone, description.field, zoned=description.zoned)},
+            {field_topic(zone, description.field)},
             description.translation_key,
         )
         self.entity_description = description

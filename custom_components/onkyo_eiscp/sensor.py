@@ -16,7 +16,7 @@ from .eiscp.codes import NET_SERVICES
 from .eiscp.const import Zone
 from .eiscp.messages import AudioInfo, VideoInfo
 from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState, NetState, topic
+from .state import DeviceField, DeviceState, NetState
 
 PARALLEL_UPDATES = 0
 
@@ -28,7 +28,7 @@ class OnkyoSensorEntityDescription(SensorEntityDescription):
     exists_fn: Callable[[OnkyoCoordinator], bool]
     value_fn: Callable[[DeviceState], str | None]
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
-    topic: str
+    topic: DeviceField
 
 
 def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
@@ -89,7 +89,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_input",
         translation_key="audio_input",
-        topic=topic(TOPIC_DEVICE, "audio_info"),
+        topic=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_audio_info,
         value_fn=_audio(lambda i: i.input_format),
@@ -98,7 +98,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_output",
         translation_key="audio_output",
-        topic=topic(TOPIC_DEVICE, "audio_info"),
+        topic=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_audio_info,
         value_fn=_audio(lambda i: i.output_channels),
@@ -107,7 +107,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="video_input",
         translation_key="video_input",
-        topic=topic(TOPIC_DEVICE, "video_info"),
+        topic=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_video_info,
         value_fn=_video(lambda i: i.input_resolution),
@@ -116,7 +116,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="video_output",
         translation_key="video_output",
-        topic=topic(TOPIC_DEVICE, "video_info"),
+        topic=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_has_video_info,
         value_fn=_video(lambda i: i.output_resolution),
@@ -125,7 +125,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="network_service",
         translation_key="network_service",
-        topic=TOPIC_NET,
+        topic=DeviceField.NET,
         exists_fn=lambda c: c.has_net,
         value_fn=lambda s: _network_service(s.net),
     ),
@@ -134,7 +134,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         translation_key="file_info",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        topic=TOPIC_NET,
+        topic=DeviceField.NET,
         exists_fn=lambda c: c.has_net,
         value_fn=lambda s: (
             "/".join(p for p in (f.format, f.sample_rate, f.bit_depth) if p) or None

@@ -18,7 +18,7 @@ from .eiscp import commands as cmd
 from .eiscp.const import Zone
 from .eiscp.messages import UpdateState
 from .entity import OnkyoEntity, onkyo_action
-from .state import TOPIC_DEVICE, topic
+from .state import DeviceField
 
 PARALLEL_UPDATES = 0
 
@@ -49,7 +49,7 @@ class OnkyoFirmwareUpdate(OnkyoEntity, UpdateEntity):
 
     def __init__(self, coordinator: OnkyoCoordinator) -> None:
         """Set up the firmware entity."""
-        super().__init__(coordinator, Zone.MAIN, FIRMWARE.key, {topic(TOPIC_DEVICE, "firmware")})
+        super().__init__(coordinator, Zone.MAIN, FIRMWARE.key, {DeviceField.FIRMWARE})
 
     @property
     def installed_version(self) -> str | None:
