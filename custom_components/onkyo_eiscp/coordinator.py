@@ -31,12 +31,12 @@ from .const import (
     NOT_RESPONDING_SESSIONS,
 )
 from .eiscp import commands as cmd, messages as msg
+from .eiscp.capabilities import Capabilities, ZoneCapabilities
 from .eiscp.client import Client
-from .eiscp.codes import NET_SELECTORS, brand_name, listening_modes_for
-from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
+from .eiscp.codes import NET_SELECTORS, brand_name
+from .eiscp.const import Zone
 from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
-from .eiscp.volume import VolumeScale
 from .state import DeviceState, Topic
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ class OnkyoCoordinator:
         self.entry = entry
         self.client = client
         self.info = info
+        self.capabilities = Capabilities.from_info(info)
+        self._zone_capabilities = {z.zone: z for z in self.capabilities.zones}
         self.identifier = identifier
         self.state = DeviceState()
         self._listeners: dict[Topic, set[Callable[[], None]]] = {}
@@ -82,9 +84,7 @@ class OnkyoCoordinator:
         self._background: set[asyncio.Task[None]] = set()
         self._was_playing = False
         self._sources: dict[Zone, dict[str, str]] = {}
-        self._mode_codes: list[str] = (
-            list(listening_modes_for(info.model)) if self.has_listening_modes else []
-        )
+        self._mode_codes: list[str] = list(self.capabilities.listening_modes)
         # Available once the device has answered on the current connection: a device
         # whose network module hangs accepts connections but never answers, and must
         # not flap between available and unavailable with each reconnect.
@@ -99,7 +99,7 @@ class OnkyoCoordinator:
         self._unsubscribers.append(self.client.add_message_listener(self._on_message))
         self._unsubscribers.append(self.client.add_batch_listener(self._flush))
         self._unsubscribers.append(self.client.add_connection_listener(self._on_connection))
-        self._query(self._connect_queries())
+        self._query(self.capabilities.connect_queries)
 
     async def async_shutdown(self) -> None:
         """Stop listening and close the connection."""
@@ -138,13 +138,11 @@ class OnkyoCoordinator:
     @property
     def zones(self) -> list[Zone]:
         """The zones the device has enabled (main always)."""
-        return [z.zone for z in self.info.enabled_zones]
+        return list(self._zone_capabilities)
 
-    def volume_scale(self, zone: Zone) -> VolumeScale:
-        """The zone's volume scale, from NRI (none on devices flagged NoVolume)."""
-        if self.info.flag("NoVolume") and zone is Zone.MAIN:
-            return VolumeScale(max_raw=0)
-        return VolumeScale.from_zone(self.info.zone(zone))
+    def zone_capabilities(self, zone: Zone) -> ZoneCapabilities:
+        """What an enabled zone has (its volume scale, tone, inputs, queries)."""
+        return self._zone_capabilities[zone]
 
     @property
     def volume_limit(self) -> float:
@@ -160,32 +158,20 @@ class OnkyoCoordinator:
             chosen = self.entry.options.get(CONF_SOURCES)
             self._sources[zone] = {
                 s.id: s.name
-                for s in self.info.selectors
-                if s.enabled and s.in_zone(zone) and (not chosen or s.id in chosen)
+                for s in self._zone_capabilities[zone].selectors
+                if not chosen or s.id in chosen
             }
         return self._sources[zone]
-
-    @property
-    def has_listening_modes(self) -> bool:
-        """Whether the device has listening modes (NRI lists enabled LMD buttons)."""
-        return any(button.enabled for button in self.info.listening_mode_buttons)
 
     @property
     def listening_modes(self) -> list[str]:
         """Listening-mode codes to offer: the model's, plus any the device has reported."""
         return self._mode_codes
 
-    @property
-    def has_net(self) -> bool:
-        """Whether the device has a network/USB player."""
-        return bool(self.info.net_services) or any(
-            s.id in NET_SELECTORS for s in self.info.selectors
-        )
-
     def zone_plays_net(self, zone: Zone) -> bool:
         """Whether the zone's current input is one the network player reports on."""
-        if not self.info.selectors:
-            return self.has_net
+        if not self.capabilities.has_inputs:
+            return self.capabilities.net
         return self.state.zones[zone].source in NET_SELECTORS
 
     # --- listeners ---------------------------------------------------------------
@@ -217,8 +203,9 @@ class OnkyoCoordinator:
             and message.on
             # The main zone's state is asked on connect; other zones' when they come on.
             and (was_on is False or message.zone is not Zone.MAIN)
+            and (zone := self._zone_capabilities.get(message.zone)) is not None
         ):
-            self._query(self._zone_query_codes(message.zone))
+            self._query(zone.queries)
         if (
             isinstance(message, msg.ListeningMode)
             and self._mode_codes
@@ -251,7 +238,7 @@ class OnkyoCoordinator:
             # Available again when the device answers these.
             self._awaiting_reply = True
             self.state.art_stream.reset()
-            self._query(self._connect_queries())
+            self._query(self.capabilities.connect_queries)
             return
         self._awaiting_reply = False
         if self.connected:
@@ -312,54 +299,6 @@ class OnkyoCoordinator:
         self._was_playing = status.play is msg.PlayState.PLAYING
 
     # --- queries -----------------------------------------------------------------
-
-    def _connect_queries(self) -> list[str]:
-        """What to ask on (re)connect: each zone's power, then the rest of the state."""
-        codes = [POWER[zone] for zone in self.zones]
-        codes += self._zone_query_codes(Zone.MAIN)
-        if self.has_net:
-            codes += ["NJA", "NST"]
-        if self.info.functions.get("NetUpdate", "1") != "0":
-            codes.append("UPD")
-        return codes
-
-    def _zone_query_codes(self, zone: Zone) -> list[str]:
-        """The state of one zone, asking only what NRI says the device has."""
-        codes: list[str] = []
-        if self.info.selectors or zone is Zone.MAIN:
-            codes.append(SOURCE[zone])
-        if self.volume_scale(zone).has_volume:
-            codes += [VOLUME[zone], MUTE[zone]]
-        if zone in TONE and self.has_tone(zone):
-            codes.append(TONE[zone])
-        if zone is Zone.MAIN:
-            codes += self.main_extra_queries()
-        return codes
-
-    def has_tone(self, zone: Zone) -> bool:
-        """Whether NRI gives ``zone`` a bass or treble range."""
-        ranges = self.info.ranges
-        return ("Bass", zone) in ranges or ("Treble", zone) in ranges
-
-    def main_extra_queries(self) -> list[str]:
-        """Main-zone extras NRI says exist (needless queries upset some receivers)."""
-        info = self.info
-        codes: list[str] = []
-        if self.has_listening_modes:
-            codes.append("LMD")
-        if ("Center Level", Zone.MAIN) in info.ranges:
-            codes.append("CTL")
-        if ("Subwoofer Level", Zone.MAIN) in info.ranges:
-            codes.append("SWL")
-        if info.flag("HDMIOUT Sub"):
-            codes.append("HDO")
-        if info.flag("Dimmer"):
-            codes.append("DIM")
-        if not info.flag("NoAudioInfo") and info.selectors and not info.flag("NoVolume"):
-            codes.append("IFA")
-        if not info.flag("NoVideoInfo") and info.selectors and not info.flag("NoVolume"):
-            codes.append("IFV")
-        return codes
 
     def _query(self, codes: Iterable[str]) -> None:
         """Ask for ``codes`` in the background; replies arrive as pushes."""

@@ -90,7 +90,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             self._attr_name = None
         else:
             self._attr_translation_key = zone.value
-        self._scale = coordinator.volume_scale(zone)
+        self._scale = coordinator.zone_capabilities(zone).volume
         self._browsable = browse.can_browse(coordinator, zone)
         self._attr_device_class = (
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
@@ -411,7 +411,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
                 translation_key="invalid_position",
                 translation_placeholders={"position": str(position), "duration": str(duration)},
             )
-        hours = self.coordinator.info.flag("time_hhmmss")
+        hours = self.coordinator.capabilities.seek_hours
         await self.coordinator.async_send(cmd.seek(int(position), hours))
 
     async def async_browse_media(

@@ -16,7 +16,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd, messages as msg
-from .eiscp.const import TONE, Zone
+from .eiscp.capabilities import Capabilities, ZoneCapabilities
+from .eiscp.const import Zone
 from .eiscp.nri import ControlRange
 from .entity import OnkyoEntity, onkyo_action
 from .state import DeviceField, ZoneField, field_topic
@@ -28,11 +29,10 @@ PARALLEL_UPDATES = 0
 class OnkyoNumberEntityDescription(NumberEntityDescription):
     """How one level reads and sets the device."""
 
-    control: str  # NRI control id holding the range
+    range_fn: Callable[[Capabilities, ZoneCapabilities], ControlRange | None]  # None: none
     field: ZoneField | DeviceField  # the state field shown: of each zone, or of the device
     value_fn: Callable[[OnkyoCoordinator, Zone, ControlRange], float | None]
     command_fn: Callable[[OnkyoCoordinator, Zone, float, ControlRange], str]
-    zones: tuple[Zone, ...] = (Zone.MAIN,)
 
 
 def _db(level: msg.ChannelLevel | None, control: ControlRange) -> float | None:
@@ -55,25 +55,23 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
     OnkyoNumberEntityDescription(
         key="bass",
         translation_key="bass",
-        control="Bass",
+        range_fn=lambda _, zone: zone.bass,
         field=ZoneField.BASS,
-        zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].bass,
         command_fn=lambda _, zone, db, __: cmd.set_bass(zone, _whole(db)),
     ),
     OnkyoNumberEntityDescription(
         key="treble",
         translation_key="treble",
-        control="Treble",
+        range_fn=lambda _, zone: zone.treble,
         field=ZoneField.TREBLE,
-        zones=tuple(TONE),
         value_fn=lambda c, zone, _: c.state.zones[zone].treble,
         command_fn=lambda _, zone, db, __: cmd.set_treble(zone, _whole(db)),
     ),
     OnkyoNumberEntityDescription(
         key="center_level",
         translation_key="center_level",
-        control="Center Level",
+        range_fn=lambda c, zone: c.center_level if zone.zone is Zone.MAIN else None,
         field=DeviceField.CENTER_LEVEL,
         value_fn=lambda c, _, r: _db(c.state.center_level, r),
         command_fn=lambda c, _, db, r: cmd.set_center_level(
@@ -83,7 +81,7 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
     OnkyoNumberEntityDescription(
         key="subwoofer_level",
         translation_key="subwoofer_level",
-        control="Subwoofer Level",
+        range_fn=lambda c, zone: c.subwoofer_level if zone.zone is Zone.MAIN else None,
         field=DeviceField.SUBWOOFER_LEVEL,
         value_fn=lambda c, _, r: _db(c.state.subwoofer_level, r),
         command_fn=lambda c, _, db, r: cmd.set_subwoofer_level(
@@ -98,14 +96,14 @@ async def async_setup_entry(
     entry: OnkyoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the levels NRI gives a range for."""
+    """Create the levels the device has a range for."""
     coordinator = entry.runtime_data
+    capabilities = coordinator.capabilities
     async_add_entities(
-        OnkyoNumber(coordinator, zone, description, coordinator.info.ranges[key])
+        OnkyoNumber(coordinator, zone.zone, description, control)
         for description in NUMBERS
-        for zone in description.zones
-        if zone in coordinator.zones
-        and (key := (description.control, zone)) in coordinator.info.ranges
+        for zone in capabilities.zones
+        if (control := description.range_fn(capabilities, zone)) is not None
     )
 
 

@@ -58,10 +58,6 @@ class OnkyoSelectEntityDescription(SelectEntityDescription):
     zones: tuple[Zone, ...] = (Zone.MAIN,)
 
 
-def _has_hdmi_sub(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
-    return coordinator.info.flag("HDMIOUT Sub")
-
-
 SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="input_source",
@@ -76,7 +72,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="listening_mode",
         translation_key="listening_mode",
-        exists_fn=lambda c, _: c.has_listening_modes,
+        exists_fn=lambda c, _: bool(c.capabilities.listening_modes),
         options_fn=lambda c, _: {code: listening_mode_key(code) for code in c.listening_modes},
         value_fn=lambda c, _: c.state.listening_mode,
         field=DeviceField.LISTENING_MODE,
@@ -86,7 +82,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         key="hdmi_output",
         translation_key="hdmi_output",
         entity_category=EntityCategory.CONFIG,
-        exists_fn=_has_hdmi_sub,
+        exists_fn=lambda c, _: c.capabilities.hdmi_output,
         options_fn=lambda c, _: HDMI_OUTPUT_OPTIONS,
         value_fn=lambda c, _: c.state.hdmi_output,
         field=DeviceField.HDMI_OUTPUT,
@@ -96,7 +92,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
         key="dimmer",
         translation_key="dimmer",
         entity_category=EntityCategory.CONFIG,
-        exists_fn=lambda c, _: c.info.flag("Dimmer"),
+        exists_fn=lambda c, _: c.capabilities.dimmer,
         options_fn=lambda c, _: DIMMER_OPTIONS,
         value_fn=lambda c, _: c.state.dimmer,
         field=DeviceField.DIMMER,

@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .eiscp.capabilities import Capabilities
 from .eiscp.codes import NET_SERVICES
 from .eiscp.const import Zone
 from .eiscp.messages import AudioInfo, VideoInfo
@@ -25,7 +26,7 @@ PARALLEL_UPDATES = 0
 class OnkyoSensorEntityDescription(SensorEntityDescription):
     """How one sensor reads the device state."""
 
-    exists_fn: Callable[[OnkyoCoordinator], bool]
+    exists_fn: Callable[[Capabilities], bool]
     value_fn: Callable[[DeviceState], str | None]
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
     topic: DeviceField
@@ -77,21 +78,13 @@ def _network_service(net: NetState) -> str | None:
     return NET_SERVICES.get(net.menu.service_icon.upper()) if net.menu is not None else None
 
 
-def _has_audio_info(c: OnkyoCoordinator) -> bool:
-    return "IFA" in c.main_extra_queries()
-
-
-def _has_video_info(c: OnkyoCoordinator) -> bool:
-    return "IFV" in c.main_extra_queries()
-
-
 SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_input",
         translation_key="audio_input",
         topic=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_audio_info,
+        exists_fn=lambda c: c.audio_info,
         value_fn=_audio(lambda i: i.input_format),
         attributes_fn=_audio_attributes,
     ),
@@ -100,7 +93,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         translation_key="audio_output",
         topic=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_audio_info,
+        exists_fn=lambda c: c.audio_info,
         value_fn=_audio(lambda i: i.output_channels),
         attributes_fn=_audio_attributes,
     ),
@@ -109,7 +102,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         translation_key="video_input",
         topic=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_video_info,
+        exists_fn=lambda c: c.video_info,
         value_fn=_video(lambda i: i.input_resolution),
         attributes_fn=_video_attributes,
     ),
@@ -118,7 +111,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         translation_key="video_output",
         topic=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_video_info,
+        exists_fn=lambda c: c.video_info,
         value_fn=_video(lambda i: i.output_resolution),
         attributes_fn=_video_attributes,
     ),
@@ -126,7 +119,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         key="network_service",
         translation_key="network_service",
         topic=DeviceField.NET,
-        exists_fn=lambda c: c.has_net,
+        exists_fn=lambda c: c.net,
         value_fn=lambda s: _network_service(s.net),
     ),
     OnkyoSensorEntityDescription(
@@ -135,7 +128,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         topic=DeviceField.NET,
-        exists_fn=lambda c: c.has_net,
+        exists_fn=lambda c: c.net,
         value_fn=lambda s: (
             "/".join(p for p in (f.format, f.sample_rate, f.bit_depth) if p) or None
             if (f := s.net.file_info)
@@ -155,7 +148,7 @@ async def async_setup_entry(
     async_add_entities(
         OnkyoSensor(coordinator, description)
         for description in SENSORS
-        if description.exists_fn(coordinator)
+        if description.exists_fn(coordinator.capabilities)
     )
 
 

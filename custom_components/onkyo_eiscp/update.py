@@ -37,7 +37,7 @@ async def async_setup_entry(
 ) -> None:
     """Create the firmware entity where the device updates over the network."""
     coordinator = entry.runtime_data
-    if coordinator.info.functions.get("NetUpdate", "1") != "0":
+    if coordinator.capabilities.network_update:
         async_add_entities([OnkyoFirmwareUpdate(coordinator)])
 
 

@@ -2,10 +2,12 @@
 
 Framing (:mod:`.frame`), typed messages (:mod:`.messages`) with their parser
 (:mod:`.parser`) and command builders (:mod:`.commands`), receiver information
-(:mod:`.nri`), volume scales (:mod:`.volume`), streamed album art (:mod:`.art`), the
-connection (:mod:`.client`) and discovery (:mod:`.discovery`).
+(:mod:`.nri`) and what it says a device has (:mod:`.capabilities`), volume scales
+(:mod:`.volume`), streamed album art (:mod:`.art`), the connection (:mod:`.client`) and
+discovery (:mod:`.discovery`).
 """
 
+from .capabilities import Capabilities, ZoneCapabilities
 from .client import Client, ConnectionStats
 from .const import DEFAULT_PORT, Zone
 from .discovery import DiscoveredDevice, discover, interview
@@ -24,6 +26,7 @@ from .volume import VolumeScale
 
 __all__ = [
     "DEFAULT_PORT",
+    "Capabilities",
     "Client",
     "ConnectionClosedError",
     "ConnectionStats",
@@ -37,6 +40,7 @@ __all__ = [
     "QueryTimeoutError",
     "VolumeScale",
     "Zone",
+    "ZoneCapabilities",
     "discover",
     "encode",
     "interview",
