@@ -85,7 +85,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         topics.add(DeviceField.NET)
         if zone is Zone.MAIN:
             topics.add(DeviceField.LISTENING_MODE)
-        super().__init__(coordinator, zone, None, topics)
+        super().__init__(coordinator, zone, topics)
         if zone is Zone.MAIN:
             self._attr_name = None
         else:

@@ -19,18 +19,17 @@ from .eiscp import commands as cmd, messages as msg
 from .eiscp.capabilities import Capabilities, ZoneCapabilities
 from .eiscp.const import Zone
 from .eiscp.nri import ControlRange
-from .entity import OnkyoEntity, onkyo_action
-from .state import DeviceField, ZoneField, field_topic
+from .entity import OnkyoFieldDescription, OnkyoFieldEntity, onkyo_action
+from .state import DeviceField, ZoneField
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class OnkyoNumberEntityDescription(NumberEntityDescription):
+class OnkyoNumberEntityDescription(NumberEntityDescription, OnkyoFieldDescription):
     """How one level reads and sets the device."""
 
     range_fn: Callable[[Capabilities, ZoneCapabilities], ControlRange | None]  # None: none
-    field: ZoneField | DeviceField  # the state field shown: of each zone, or of the device
     value_fn: Callable[[OnkyoCoordinator, Zone, ControlRange], float | None]
     command_fn: Callable[[OnkyoCoordinator, Zone, float, ControlRange], str]
 
@@ -107,7 +106,7 @@ async def async_setup_entry(
     )
 
 
-class OnkyoNumber(OnkyoEntity, NumberEntity):
+class OnkyoNumber(OnkyoFieldEntity, NumberEntity):
     """A level in dB."""
 
     entity_description: OnkyoNumberEntityDescription
@@ -123,14 +122,7 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
         control: ControlRange,
     ) -> None:
         """Set up the level for ``zone`` with the device's range."""
-        super().__init__(
-            coordinator,
-            zone,
-            description.key,
-            {field_topic(zone, description.field)},
-            description.translation_key,
-        )
-        self.entity_description = description
+        super().__init__(coordinator, zone, description)
         self._range = control
         self._attr_native_min_value = control.min
         self._attr_native_max_value = control.max

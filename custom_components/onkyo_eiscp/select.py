@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
 from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
-from .entity import OnkyoEntity, onkyo_action
-from .state import DeviceField, ZoneField, field_topic
+from .entity import OnkyoFieldDescription, OnkyoFieldEntity, onkyo_action
+from .state import DeviceField, ZoneField
 
 PARALLEL_UPDATES = 0
 
@@ -47,14 +45,13 @@ def listening_mode_key(code: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class OnkyoSelectEntityDescription(SelectEntityDescription):
+class OnkyoSelectEntityDescription(SelectEntityDescription, OnkyoFieldDescription):
     """How one select reads and sets the device."""
 
     exists_fn: Callable[[OnkyoCoordinator, Zone], bool]
     options_fn: Callable[[OnkyoCoordinator, Zone], dict[str, str]]  # device code -> option
     value_fn: Callable[[OnkyoCoordinator, Zone], str | None]  # current device code
     command_fn: Callable[[Zone, str], str]
-    field: ZoneField | DeviceField  # the state field shown: the entity listens to it alone
     zones: tuple[Zone, ...] = (Zone.MAIN,)
 
 
@@ -116,26 +113,10 @@ async def async_setup_entry(
     )
 
 
-class OnkyoSelect(OnkyoEntity, SelectEntity):
+class OnkyoSelect(OnkyoFieldEntity, SelectEntity):
     """A choice the device offers."""
 
     entity_description: OnkyoSelectEntityDescription
-
-    def __init__(
-        self,
-        coordinator: OnkyoCoordinator,
-        zone: Zone,
-        description: OnkyoSelectEntityDescription,
-    ) -> None:
-        """Set up the select for ``zone``."""
-        super().__init__(
-            coordinator,
-            zone,
-            description.key,
-            {field_topic(zone, description.field)},
-            description.translation_key,
-        )
-        self.entity_description = description
 
     @property
     def _codes(self) -> dict[str, str]:
@@ -155,12 +136,6 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
 
     @onkyo_action
     async def async_select_option(self, option: str) -> None:
-        """Send the option's code."""
-        code = next((c for c, o in self._codes.items() if o == option), None)
-        if code is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_option",
-                translation_placeholders={"option": option},
-            )
+        """Send the option's code (Home Assistant has checked that it is an option)."""
+        code = next(c for c, o in self._codes.items() if o == option)
         await self.coordinator.async_send(self.entity_description.command_fn(self.zone, code))

@@ -11,25 +11,24 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .coordinator import OnkyoConfigEntry
 from .eiscp.capabilities import Capabilities
 from .eiscp.codes import NET_SERVICES
 from .eiscp.const import Zone
 from .eiscp.messages import AudioInfo, VideoInfo
-from .entity import OnkyoEntity
+from .entity import OnkyoFieldDescription, OnkyoFieldEntity
 from .state import DeviceField, DeviceState, NetState
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class OnkyoSensorEntityDescription(SensorEntityDescription):
+class OnkyoSensorEntityDescription(SensorEntityDescription, OnkyoFieldDescription):
     """How one sensor reads the device state."""
 
     exists_fn: Callable[[Capabilities], bool]
     value_fn: Callable[[DeviceState], str | None]
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
-    topic: DeviceField
 
 
 def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
@@ -82,7 +81,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_input",
         translation_key="audio_input",
-        topic=DeviceField.AUDIO_INFO,
+        field=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=lambda c: c.audio_info,
         value_fn=_audio(lambda i: i.input_format),
@@ -91,7 +90,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_output",
         translation_key="audio_output",
-        topic=DeviceField.AUDIO_INFO,
+        field=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=lambda c: c.audio_info,
         value_fn=_audio(lambda i: i.output_channels),
@@ -100,7 +99,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="video_input",
         translation_key="video_input",
-        topic=DeviceField.VIDEO_INFO,
+        field=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=lambda c: c.video_info,
         value_fn=_video(lambda i: i.input_resolution),
@@ -109,7 +108,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="video_output",
         translation_key="video_output",
-        topic=DeviceField.VIDEO_INFO,
+        field=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=lambda c: c.video_info,
         value_fn=_video(lambda i: i.output_resolution),
@@ -118,7 +117,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="network_service",
         translation_key="network_service",
-        topic=DeviceField.NET,
+        field=DeviceField.NET,
         exists_fn=lambda c: c.net,
         value_fn=lambda s: _network_service(s.net),
     ),
@@ -127,7 +126,7 @@ SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
         translation_key="file_info",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        topic=DeviceField.NET,
+        field=DeviceField.NET,
         exists_fn=lambda c: c.net,
         value_fn=lambda s: (
             "/".join(p for p in (f.format, f.sample_rate, f.bit_depth) if p) or None
@@ -146,23 +145,16 @@ async def async_setup_entry(
     """Create the sensors the device has."""
     coordinator = entry.runtime_data
     async_add_entities(
-        OnkyoSensor(coordinator, description)
+        OnkyoSensor(coordinator, Zone.MAIN, description)
         for description in SENSORS
         if description.exists_fn(coordinator.capabilities)
     )
 
 
-class OnkyoSensor(OnkyoEntity, SensorEntity):
+class OnkyoSensor(OnkyoFieldEntity, SensorEntity):
     """A reading of the device."""
 
     entity_description: OnkyoSensorEntityDescription
-
-    def __init__(
-        self, coordinator: OnkyoCoordinator, description: OnkyoSensorEntityDescription
-    ) -> None:
-        """Set up the sensor."""
-        super().__init__(coordinator, Zone.MAIN, description.key, {description.topic})
-        self.entity_description = description
 
     @property
     def native_value(self) -> str | None:

@@ -44,12 +44,11 @@ async def async_setup_entry(
 class OnkyoFirmwareUpdate(OnkyoEntity, UpdateEntity):
     """The device's firmware."""
 
-    entity_description = FIRMWARE
     _attr_supported_features = UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
 
     def __init__(self, coordinator: OnkyoCoordinator) -> None:
         """Set up the firmware entity."""
-        super().__init__(coordinator, Zone.MAIN, FIRMWARE.key, {DeviceField.FIRMWARE})
+        super().__init__(coordinator, Zone.MAIN, {DeviceField.FIRMWARE}, FIRMWARE)
 
     @property
     def installed_version(self) -> str | None:
