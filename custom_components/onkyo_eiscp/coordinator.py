@@ -10,7 +10,7 @@ the end of that read: no timer and no extra event-loop turn on the hot path.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
 import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 type OnkyoConfigEntry = ConfigEntry[OnkyoCoordinator]
+# An entity's update callback: given the topics a burst changed.
+type Listener = Callable[[AbstractSet[Topic]], None]
 
 # Messages worth asking for when the player starts playing (the seed's field experience:
 # a device that is already playing when we connect sends none of them by itself). NLT
@@ -75,7 +77,7 @@ class OnkyoCoordinator:
         self._zone_capabilities = {z.zone: z for z in self.capabilities.zones}
         self.identifier = identifier
         self.state = DeviceState()
-        self._listeners: dict[Topic, set[Callable[[], None]]] = {}
+        self._listeners: dict[Topic, set[Listener]] = {}
         self._pending: set[Topic] = set()
         # Presses of REPEAT/RANDOM in flight: each waits for an NST that changes the field
         # it cycles (the field's reader, and its value when pressed).
@@ -178,9 +180,12 @@ class OnkyoCoordinator:
 
     @callback
     def async_add_listener(
-        self, update_callback: Callable[[], None], topics: Iterable[Topic]
+        self, update_callback: Listener, topics: Iterable[Topic]
     ) -> CALLBACK_TYPE:
-        """Call ``update_callback`` after a burst that changed any of ``topics``."""
+        """Call ``update_callback`` after a burst that changed any of ``topics``.
+
+        It is given every topic the burst changed (its own and others').
+        """
         topics = set(topics)
         for topic in topics:
             self._listeners.setdefault(topic, set()).add(update_callback)
@@ -194,38 +199,49 @@ class OnkyoCoordinator:
 
     @callback
     def _on_message(self, message: Message) -> None:
-        was_on = self.state.zones[message.zone].power if isinstance(message, msg.Power) else None
-        changed = self.state.apply(message, dt_util.utcnow())
+        """Apply one message (the hot path: most messages only change the state)."""
+        if isinstance(message, msg.Power):
+            self._on_power(message)
+        if changed := self.state.apply(message, dt_util.utcnow()):
+            self._pending.update(changed)
         if isinstance(message, msg.PlayStatus):
             self._on_play_status(message)
-        elif (
-            isinstance(message, msg.Power)
-            and message.on
-            # The main zone's state is asked on connect; other zones' when they come on.
-            and (was_on is False or message.zone is not Zone.MAIN)
-            and (zone := self._zone_capabilities.get(message.zone)) is not None
-        ):
+        elif isinstance(message, msg.ListeningMode):
+            self._on_listening_mode(message)
+
+    @callback
+    def _on_power(self, power: msg.Power) -> None:
+        """Ask a zone's state when it comes on (before the state takes the message).
+
+        The main zone's state is asked on connect, so only when it goes from off to on;
+        other zones' whenever they report being on.
+        """
+        if not power.on or (zone := self._zone_capabilities.get(power.zone)) is None:
+            return
+        if power.zone is not Zone.MAIN or self.state.zones[Zone.MAIN].power is False:
             self._query(zone.queries)
-        if (
-            isinstance(message, msg.ListeningMode)
-            and self._mode_codes
-            and message.mode not in self._mode_codes
-        ):
+
+    @callback
+    def _on_listening_mode(self, mode: msg.ListeningMode) -> None:
+        if self._mode_codes and mode.mode not in self._mode_codes:
             # A mode the model's table lacks (Pioneer, newer models): offer it from now on.
-            self._mode_codes.append(message.mode)
-        self._pending.update(changed)
+            self._mode_codes.append(mode.mode)
 
     @callback
     def _flush(self) -> None:
         """Notify the listeners of every topic the last read changed."""
         if self._awaiting_reply:
             self._answered()
+        if not self._pending:
+            return
         topics, self._pending = self._pending, set()
-        callbacks: set[Callable[[], None]] = set()
+        listeners = self._listeners
+        callbacks: set[Listener] = set()
         for topic in topics:
-            callbacks |= self._listeners.get(topic, set())
+            if (subscribed := listeners.get(topic)) is not None:
+                callbacks.update(subscribed)
         for update in callbacks:
-            update()
+            update(topics)
 
     @callback
     def _notify_all(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Set as AbstractSet
 from dataclasses import dataclass
 from functools import update_wrapper
 from typing import Any, Concatenate
@@ -75,7 +75,7 @@ class OnkyoEntity(Entity):
             self.coordinator.async_add_listener(self._handle_coordinator_update, self._topics)
         )
 
-    def _handle_coordinator_update(self) -> None:
+    def _handle_coordinator_update(self, changed: AbstractSet[Topic]) -> None:
         self.async_write_ha_state()
 
 

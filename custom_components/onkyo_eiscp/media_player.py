@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Set as AbstractSet
 import hashlib
 from typing import Any
 
@@ -23,13 +23,12 @@ from . import browse
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
-from .eiscp.art import ArtImage
 from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES
 from .eiscp.commands import NetCommand
 from .eiscp.const import Zone
 from .eiscp.messages import PlayState, RepeatState, ShuffleState
 from .entity import OnkyoEntity, onkyo_action
-from .state import DeviceField, Topic, ZoneField, ZoneState, ZoneTopic
+from .state import DeviceField, NetState, Topic, ZoneField, ZoneState, ZoneTopic
 
 PARALLEL_UPDATES = 0
 
@@ -61,6 +60,8 @@ _REPEAT_MODES = {
 _SHOWN_ZONE_FIELDS = (ZoneField.POWER, ZoneField.VOLUME, ZoneField.MUTED, ZoneField.SOURCE)
 # Media types play_media accepts for a tuner preset.
 _PRESET_TYPES = {"radio", MediaType.CHANNEL}
+# What a zone on another input shows of the network player: nothing.
+_NOTHING_PLAYING = NetState()
 
 
 async def async_setup_entry(
@@ -91,38 +92,15 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         else:
             self._attr_translation_key = zone.value
         self._scale = coordinator.zone_capabilities(zone).volume
-        self._browsable = browse.can_browse(coordinator, zone)
         self._attr_device_class = (
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
         )
-
-    # --- what the zone shows ------------------------------------------------------
-
-    @property
-    def _zone(self) -> ZoneState:
-        return self.coordinator.state.zones[self.zone]
-
-    @property
-    def _plays_net(self) -> bool:
-        return self.coordinator.zone_plays_net(self.zone)
-
-    @property
-    def state(self) -> MediaPlayerState | None:
-        """Off in standby; the player's state on a network input; on otherwise."""
-        power = self._zone.power
-        if power is None:
-            return None
-        if not power:
-            return MediaPlayerState.OFF
-        if self._plays_net:
-            play = self.coordinator.state.net.play
-            if play is not None:
-                return _PLAY_STATES.get(play, MediaPlayerState.IDLE)
-        return MediaPlayerState.ON
-
-    @property
-    def supported_features(self) -> MediaPlayerEntityFeature:
-        """What this zone can do now."""
+        self._sources = coordinator.sources(zone)
+        self._attr_source_list = list(self._sources.values()) or None
+        # Listening modes are the main zone's; the list grows when the device reports a
+        # mode its model's table lacks, so its names are rebuilt when it does.
+        self._mode_codes = coordinator.listening_modes if zone is Zone.MAIN else []
+        self._mode_names_of = 0
         features = (
             MediaPlayerEntityFeature.TURN_ON
             | MediaPlayerEntityFeature.TURN_OFF
@@ -130,64 +108,101 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         )
         if self._scale.has_volume:
             features |= _VOLUME_FEATURES
-        if self.coordinator.sources(self.zone):
+        if self._sources:
             features |= MediaPlayerEntityFeature.SELECT_SOURCE
-        if self._mode_codes():
+        if self._mode_codes:
             features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
-        if self._browsable:
+        if browse.can_browse(coordinator, zone):
             features |= MediaPlayerEntityFeature.BROWSE_MEDIA
-        if self._plays_net:
+        self._static_features = features
+        self._source_topic = ZoneTopic(zone, ZoneField.SOURCE)
+        self._plays_net = False
+        self._update_attributes(None)
+
+    @property
+    def _zone(self) -> ZoneState:
+        return self.coordinator.state.zones[self.zone]
+
+    def _handle_coordinator_update(self, changed: AbstractSet[Topic]) -> None:
+        self._update_attributes(changed)
+        self.async_write_ha_state()
+
+    # --- what the zone shows ------------------------------------------------------
+    # Home Assistant reads every property on each state write: they are worked out here,
+    # once per update (only the parts whose topics changed), and read as attributes.
+
+    def _update_attributes(self, changed: AbstractSet[Topic] | None) -> None:
+        """Work out what ``changed`` topics change (None: everything)."""
+        coordinator = self.coordinator
+        state = coordinator.state
+        net = state.net
+        if changed is None or DeviceField.NET in changed or self._source_topic in changed:
+            self._plays_net = coordinator.zone_plays_net(self.zone)
+            self._update_player(net if self._plays_net else _NOTHING_PLAYING)
+        if self._mode_codes and (changed is None or DeviceField.LISTENING_MODE in changed):
+            self._update_sound_mode(state.listening_mode)
+        zone = state.zones[self.zone]
+        if zone.power is None:
+            self._attr_state = None
+        elif not zone.power:
+            self._attr_state = MediaPlayerState.OFF
+        elif self._plays_net and net.play is not None:
+            self._attr_state = _PLAY_STATES.get(net.play, MediaPlayerState.IDLE)
+        else:
+            self._attr_state = MediaPlayerState.ON
+        if zone.volume is None or not self._scale.has_volume:
+            self._attr_volume_level = None
+        else:
+            level = self._scale.to_level(zone.volume) / coordinator.volume_limit
+            self._attr_volume_level = min(1.0, level)
+        self._attr_is_volume_muted = zone.muted
+        code = zone.source
+        self._attr_source = (
+            None if code is None else self._sources.get(code) or SELECTOR_NAMES.get(code, code)
+        )
+
+    def _update_sound_mode(self, mode: str | None) -> None:
+        if self._mode_names_of != len(self._mode_codes):
+            self._mode_names_of = len(self._mode_codes)
+            self._attr_sound_mode_list = [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes]
+        self._attr_sound_mode = None if mode is None else LISTENING_MODE_NAMES.get(mode, mode)
+
+    def _update_player(self, net: NetState) -> None:
+        """The network player's controls and what it plays (none on another input)."""
+        features = self._static_features
+        if net is not _NOTHING_PLAYING:
             features |= _PLAYBACK_FEATURES
-            net = self.coordinator.state.net
             if net.shuffle not in (None, ShuffleState.DISABLED):
                 features |= MediaPlayerEntityFeature.SHUFFLE_SET
             if net.repeat not in (None, RepeatState.DISABLED):
                 features |= MediaPlayerEntityFeature.REPEAT_SET
             if net.menu is not None and net.menu.time_seek:
                 features |= MediaPlayerEntityFeature.SEEK
-        return features
-
-    @property
-    def volume_level(self) -> float | None:
-        """Volume 0..1, where 1 is the configured limit of the device's range."""
-        raw = self._zone.volume
-        if raw is None or not self._scale.has_volume:
-            return None
-        return min(1.0, self._scale.to_level(raw) / self.coordinator.volume_limit)
-
-    @property
-    def is_volume_muted(self) -> bool | None:
-        """Whether the zone is muted."""
-        return self._zone.muted
-
-    @property
-    def source_list(self) -> list[str] | None:
-        """The zone's inputs."""
-        return list(self.coordinator.sources(self.zone).values()) or None
-
-    @property
-    def source(self) -> str | None:
-        """The current input by name."""
-        code = self._zone.source
-        if code is None:
-            return None
-        return self.coordinator.sources(self.zone).get(code) or SELECTOR_NAMES.get(code, code)
-
-    @property
-    def sound_mode_list(self) -> list[str] | None:
-        """The device's listening modes."""
-        return [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes()] or None
-
-    @property
-    def sound_mode(self) -> str | None:
-        """The current listening mode."""
-        mode = self.coordinator.state.listening_mode
-        if self.zone is not Zone.MAIN or mode is None:
-            return None
-        return LISTENING_MODE_NAMES.get(mode, mode)
-
-    def _mode_codes(self) -> list[str]:
-        return self.coordinator.listening_modes if self.zone is Zone.MAIN else []
+        self._attr_supported_features = features
+        self._attr_media_title = net.title
+        self._attr_media_artist = net.artist
+        self._attr_media_album_name = net.album
+        self._attr_media_track = net.track
+        self._attr_media_duration = net.duration
+        self._attr_media_position = net.position
+        self._attr_media_position_updated_at = net.position_updated_at
+        shuffle = net.shuffle
+        self._attr_shuffle = (
+            None
+            if shuffle is None or shuffle is ShuffleState.DISABLED
+            else shuffle is not ShuffleState.OFF
+        )
+        self._attr_repeat = None if net.repeat is None else _REPEAT_MODES.get(net.repeat)
+        self._attr_media_image_url = net.art_url
+        self._streamed_art = net.art
+        # Devices reuse one art URL for every track: the hash changes with the track.
+        if net.art is not None:
+            self._attr_media_image_hash = hashlib.sha256(net.art.data).hexdigest()[:16]
+        elif net.art_url is not None:
+            key = f"{net.art_url}|{net.title}|{net.album}|{net.artist}"
+            self._attr_media_image_hash = hashlib.sha256(key.encode()).hexdigest()[:16]
+        else:
+            self._attr_media_image_hash = None
 
     async def _start_service(self, media_id: str) -> None:
         service = browse.find_service(self.coordinator, self.zone, media_id)
@@ -203,84 +218,6 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         if self._zone.source != browse.NET_SELECTOR:
             await self.coordinator.async_send(cmd.select_source(self.zone, browse.NET_SELECTOR))
         await self.coordinator.async_send(cmd.select_net_service(service))
-
-    # --- network playback -------------------------------------------------------------
-
-    def _net[T](self, value: T | None) -> T | None:
-        return value if self._plays_net else None
-
-    @property
-    def media_title(self) -> str | None:
-        """Track title."""
-        return self._net(self.coordinator.state.net.title)
-
-    @property
-    def media_artist(self) -> str | None:
-        """Track artist."""
-        return self._net(self.coordinator.state.net.artist)
-
-    @property
-    def media_album_name(self) -> str | None:
-        """Album."""
-        return self._net(self.coordinator.state.net.album)
-
-    @property
-    def media_track(self) -> int | None:
-        """Track number."""
-        return self._net(self.coordinator.state.net.track)
-
-    @property
-    def media_duration(self) -> int | None:
-        """Track length in seconds."""
-        return self._net(self.coordinator.state.net.duration)
-
-    @property
-    def media_position(self) -> int | None:
-        """Position at ``media_position_updated_at``."""
-        return self._net(self.coordinator.state.net.position)
-
-    @property
-    def media_position_updated_at(self) -> datetime | None:
-        """When the position was taken."""
-        return self._net(self.coordinator.state.net.position_updated_at)
-
-    @property
-    def shuffle(self) -> bool | None:
-        """Whether shuffle is on."""
-        shuffle = self.coordinator.state.net.shuffle
-        if not self._plays_net or shuffle in (None, ShuffleState.DISABLED):
-            return None
-        return shuffle is not ShuffleState.OFF
-
-    @property
-    def repeat(self) -> RepeatMode | None:
-        """Repeat mode."""
-        repeat = self.coordinator.state.net.repeat
-        if not self._plays_net or repeat is None:
-            return None
-        return _REPEAT_MODES.get(repeat)
-
-    @property
-    def media_image_url(self) -> str | None:
-        """The album art the device links to."""
-        return self._net(self.coordinator.state.net.art_url)
-
-    @property
-    def media_image_hash(self) -> str | None:
-        """Changes with the track: devices reuse one art URL for every track."""
-        if (art := self._streamed_art) is not None:
-            return hashlib.sha256(art.data).hexdigest()[:16]
-        url = self.media_image_url
-        if url is None:
-            return None
-        net = self.coordinator.state.net
-        key = f"{url}|{net.title}|{net.album}|{net.artist}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-    @property
-    def _streamed_art(self) -> ArtImage | None:
-        """Art the device streamed over eISCP instead of linking it."""
-        return self._net(self.coordinator.state.net.art)
 
     async def async_get_media_image(self) -> tuple[bytes | None, str | None]:
         """Streamed art from memory; linked art fetched by Home Assistant's proxy."""
@@ -338,7 +275,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     async def async_select_sound_mode(self, sound_mode: str) -> None:
         """Select a listening mode by name."""
         code = next(
-            (c for c in self._mode_codes() if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
+            (c for c in self._mode_codes if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
         )
         if code is None:
             raise ServiceValidationError(
