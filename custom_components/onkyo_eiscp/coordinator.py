@@ -35,7 +35,7 @@ from .eiscp.capabilities import Capabilities, ZoneCapabilities
 from .eiscp.client import Client
 from .eiscp.codes import NET_SELECTORS, brand_name
 from .eiscp.const import Zone
-from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError
+from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError, QueryTimeoutError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .state import DeviceState, Topic
 
@@ -421,6 +421,12 @@ def action_errors(host: str) -> Iterator[None]:
             translation_domain=DOMAIN,
             translation_key="not_connected",
             translation_placeholders={"host": host},
+        ) from err
+    except QueryTimeoutError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="no_reply",
+            translation_placeholders={"error": str(err)},
         ) from err
     except EiscpError as err:
         raise HomeAssistantError(

@@ -14,12 +14,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, action_errors
-from .eiscp.errors import QueryTimeoutError
 from .eiscp.messages import NotAvailable
 
 SERVICE_SEND_COMMAND = "send_command"
@@ -89,14 +88,7 @@ async def _async_send_command(call: ServiceCall) -> ServiceResponse:
         if not call.data[ATTR_WAIT_FOR_REPLY]:
             await coordinator.async_send(command)
             return None
-        try:
-            reply = await coordinator.async_request(command, command[:3], call.data[ATTR_TIMEOUT])
-        except QueryTimeoutError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="no_reply",
-                translation_placeholders={"command": command},
-            ) from err
+        reply = await coordinator.async_request(command, command[:3], call.data[ATTR_TIMEOUT])
     return {
         "command": reply.code,
         "parameters": reply.raw,
