@@ -10,7 +10,7 @@ the end of that read: no timer and no extra event-loop turn on the hot path.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
 import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.util import dt as dt_util
@@ -31,13 +31,13 @@ from .const import (
     NOT_RESPONDING_SESSIONS,
 )
 from .eiscp import commands as cmd, messages as msg
+from .eiscp.capabilities import Capabilities, ZoneCapabilities
 from .eiscp.client import Client
-from .eiscp.codes import NET_SELECTORS, brand_name, listening_modes_for
-from .eiscp.const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
-from .eiscp.errors import ConnectionClosedError
+from .eiscp.codes import NET_SELECTORS, brand_name
+from .eiscp.const import Zone
+from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError, QueryTimeoutError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
-from .eiscp.volume import VolumeScale
-from .state import DeviceState
+from .state import DeviceState, Topic
 
 if TYPE_CHECKING:
     from .eiscp.messages import Message
@@ -45,10 +45,13 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 type OnkyoConfigEntry = ConfigEntry[OnkyoCoordinator]
+# An entity's update callback: given the topics a burst changed.
+type Listener = Callable[[AbstractSet[Topic]], None]
 
 # Messages worth asking for when the player starts playing (the seed's field experience:
-# a device that is already playing when we connect sends none of them by itself).
-_PLAYBACK_QUERIES = ("NAT", "NAL", "NTI", "NFI", "NTR", "NTM", "NMS")
+# a device that is already playing when we connect sends none of them by itself). NLT
+# and NMS carry the service playing: a device pushes them only when it changes.
+_PLAYBACK_QUERIES = ("NAT", "NAL", "NTI", "NFI", "NTR", "NTM", "NMS", "NLT")
 
 # How long shuffle/repeat changes wait for the device to confirm each step.
 _NST_STEP_TIMEOUT = 2.0
@@ -70,18 +73,20 @@ class OnkyoCoordinator:
         self.entry = entry
         self.client = client
         self.info = info
+        self.capabilities = Capabilities.from_info(info)
+        self._zone_capabilities = {z.zone: z for z in self.capabilities.zones}
         self.identifier = identifier
         self.state = DeviceState()
-        self._listeners: dict[str, set[Callable[[], None]]] = {}
-        self._pending: set[str] = set()
-        self._nst_waiters: list[asyncio.Future[None]] = []
+        self._listeners: dict[Topic, set[Listener]] = {}
+        self._pending: set[Topic] = set()
+        # Presses of REPEAT/RANDOM in flight: each waits for an NST that changes the field
+        # it cycles (the field's reader, and its value when pressed).
+        self._nst_waiters: list[tuple[asyncio.Future[None], Callable[[], object], object]] = []
         self._unsubscribers: list[Callable[[], None]] = []
         self._background: set[asyncio.Task[None]] = set()
         self._was_playing = False
         self._sources: dict[Zone, dict[str, str]] = {}
-        self._mode_codes: list[str] = (
-            list(listening_modes_for(info.model)) if self.has_listening_modes else []
-        )
+        self._mode_codes: list[str] = list(self.capabilities.listening_modes)
         # Available once the device has answered on the current connection: a device
         # whose network module hangs accepts connections but never answers, and must
         # not flap between available and unavailable with each reconnect.
@@ -96,7 +101,7 @@ class OnkyoCoordinator:
         self._unsubscribers.append(self.client.add_message_listener(self._on_message))
         self._unsubscribers.append(self.client.add_batch_listener(self._flush))
         self._unsubscribers.append(self.client.add_connection_listener(self._on_connection))
-        self._query(self._connect_queries())
+        self._query(self.capabilities.connect_queries)
 
     async def async_shutdown(self) -> None:
         """Stop listening and close the connection."""
@@ -104,7 +109,7 @@ class OnkyoCoordinator:
             unsubscribe()
         self._unsubscribers.clear()
         ir.async_delete_issue(self.hass, DOMAIN, self.not_responding_issue_id)
-        for waiter in self._nst_waiters:
+        for waiter, _, _ in self._nst_waiters:
             waiter.cancel()
         for task in list(self._background):
             task.cancel()
@@ -135,13 +140,11 @@ class OnkyoCoordinator:
     @property
     def zones(self) -> list[Zone]:
         """The zones the device has enabled (main always)."""
-        return [z.zone for z in self.info.enabled_zones]
+        return list(self._zone_capabilities)
 
-    def volume_scale(self, zone: Zone) -> VolumeScale:
-        """The zone's volume scale, from NRI (none on devices flagged NoVolume)."""
-        if self.info.flag("NoVolume") and zone is Zone.MAIN:
-            return VolumeScale(max_raw=0)
-        return VolumeScale.from_zone(self.info.zone(zone))
+    def zone_capabilities(self, zone: Zone) -> ZoneCapabilities:
+        """What an enabled zone has (its volume scale, tone, inputs, queries)."""
+        return self._zone_capabilities[zone]
 
     @property
     def volume_limit(self) -> float:
@@ -157,41 +160,32 @@ class OnkyoCoordinator:
             chosen = self.entry.options.get(CONF_SOURCES)
             self._sources[zone] = {
                 s.id: s.name
-                for s in self.info.selectors
-                if s.enabled and s.in_zone(zone) and (not chosen or s.id in chosen)
+                for s in self._zone_capabilities[zone].selectors
+                if not chosen or s.id in chosen
             }
         return self._sources[zone]
-
-    @property
-    def has_listening_modes(self) -> bool:
-        """Whether the device has listening modes (NRI lists enabled LMD buttons)."""
-        return any(button.enabled for button in self.info.listening_mode_buttons)
 
     @property
     def listening_modes(self) -> list[str]:
         """Listening-mode codes to offer: the model's, plus any the device has reported."""
         return self._mode_codes
 
-    @property
-    def has_net(self) -> bool:
-        """Whether the device has a network/USB player."""
-        return bool(self.info.net_services) or any(
-            s.id in NET_SELECTORS for s in self.info.selectors
-        )
-
     def zone_plays_net(self, zone: Zone) -> bool:
         """Whether the zone's current input is one the network player reports on."""
-        if not self.info.selectors:
-            return self.has_net
+        if not self.capabilities.has_inputs:
+            return self.capabilities.net
         return self.state.zones[zone].source in NET_SELECTORS
 
     # --- listeners ---------------------------------------------------------------
 
     @callback
     def async_add_listener(
-        self, update_callback: Callable[[], None], topics: Iterable[str]
+        self, update_callback: Listener, topics: Iterable[Topic]
     ) -> CALLBACK_TYPE:
-        """Call ``update_callback`` after a burst that changed any of ``topics``."""
+        """Call ``update_callback`` after a burst that changed any of ``topics``.
+
+        It is given every topic the burst changed (its own and others').
+        """
         topics = set(topics)
         for topic in topics:
             self._listeners.setdefault(topic, set()).add(update_callback)
@@ -205,37 +199,49 @@ class OnkyoCoordinator:
 
     @callback
     def _on_message(self, message: Message) -> None:
-        was_on = self.state.zones[message.zone].power if isinstance(message, msg.Power) else None
-        changed = self.state.apply(message, dt_util.utcnow())
+        """Apply one message (the hot path: most messages only change the state)."""
+        if isinstance(message, msg.Power):
+            self._on_power(message)
+        if changed := self.state.apply(message, dt_util.utcnow()):
+            self._pending.update(changed)
         if isinstance(message, msg.PlayStatus):
             self._on_play_status(message)
-        elif (
-            isinstance(message, msg.Power)
-            and message.on
-            # The main zone's state is asked on connect; other zones' when they come on.
-            and (was_on is False or message.zone is not Zone.MAIN)
-        ):
-            self._query(self._zone_query_codes(message.zone))
-        if (
-            isinstance(message, msg.ListeningMode)
-            and self._mode_codes
-            and message.mode not in self._mode_codes
-        ):
+        elif isinstance(message, msg.ListeningMode):
+            self._on_listening_mode(message)
+
+    @callback
+    def _on_power(self, power: msg.Power) -> None:
+        """Ask a zone's state when it comes on (before the state takes the message).
+
+        The main zone's state is asked on connect, so only when it goes from off to on;
+        other zones' whenever they report being on.
+        """
+        if not power.on or (zone := self._zone_capabilities.get(power.zone)) is None:
+            return
+        if power.zone is not Zone.MAIN or self.state.zones[Zone.MAIN].power is False:
+            self._query(zone.queries)
+
+    @callback
+    def _on_listening_mode(self, mode: msg.ListeningMode) -> None:
+        if self._mode_codes and mode.mode not in self._mode_codes:
             # A mode the model's table lacks (Pioneer, newer models): offer it from now on.
-            self._mode_codes.append(message.mode)
-        self._pending |= changed
+            self._mode_codes.append(mode.mode)
 
     @callback
     def _flush(self) -> None:
         """Notify the listeners of every topic the last read changed."""
         if self._awaiting_reply:
             self._answered()
+        if not self._pending:
+            return
         topics, self._pending = self._pending, set()
-        callbacks: set[Callable[[], None]] = set()
+        listeners = self._listeners
+        callbacks: set[Listener] = set()
         for topic in topics:
-            callbacks |= self._listeners.get(topic, set())
+            if (subscribed := listeners.get(topic)) is not None:
+                callbacks.update(subscribed)
         for update in callbacks:
-            update()
+            update(topics)
 
     @callback
     def _notify_all(self) -> None:
@@ -248,7 +254,7 @@ class OnkyoCoordinator:
             # Available again when the device answers these.
             self._awaiting_reply = True
             self.state.art_stream.reset()
-            self._query(self._connect_queries())
+            self._query(self.capabilities.connect_queries)
             return
         self._awaiting_reply = False
         if self.connected:
@@ -297,63 +303,18 @@ class OnkyoCoordinator:
 
     @callback
     def _on_play_status(self, status: msg.PlayStatus) -> None:
-        for waiter in self._nst_waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._nst_waiters.clear()
+        if self._nst_waiters:
+            # Only an NST whose cycled field changed answers a press: devices also push NST
+            # after PLAY and on every track change, with that field as it was.
+            for waiter, read, before in self._nst_waiters:
+                if not waiter.done() and read() != before:
+                    waiter.set_result(None)
+            self._nst_waiters = [w for w in self._nst_waiters if not w[0].done()]
         if status.play is msg.PlayState.PLAYING and not self._was_playing:
             self._query(_PLAYBACK_QUERIES)
         self._was_playing = status.play is msg.PlayState.PLAYING
 
     # --- queries -----------------------------------------------------------------
-
-    def _connect_queries(self) -> list[str]:
-        """What to ask on (re)connect: each zone's power, then the rest of the state."""
-        codes = [POWER[zone] for zone in self.zones]
-        codes += self._zone_query_codes(Zone.MAIN)
-        if self.has_net:
-            codes += ["NJA", "NST"]
-        if self.info.functions.get("NetUpdate", "1") != "0":
-            codes.append("UPD")
-        return codes
-
-    def _zone_query_codes(self, zone: Zone) -> list[str]:
-        """The state of one zone, asking only what NRI says the device has."""
-        codes: list[str] = []
-        if self.info.selectors or zone is Zone.MAIN:
-            codes.append(SOURCE[zone])
-        if self.volume_scale(zone).has_volume:
-            codes += [VOLUME[zone], MUTE[zone]]
-        if zone in TONE and self.has_tone(zone):
-            codes.append(TONE[zone])
-        if zone is Zone.MAIN:
-            codes += self.main_extra_queries()
-        return codes
-
-    def has_tone(self, zone: Zone) -> bool:
-        """Whether NRI gives ``zone`` a bass or treble range."""
-        ranges = self.info.ranges
-        return ("Bass", zone) in ranges or ("Treble", zone) in ranges
-
-    def main_extra_queries(self) -> list[str]:
-        """Main-zone extras NRI says exist (needless queries upset some receivers)."""
-        info = self.info
-        codes: list[str] = []
-        if self.has_listening_modes:
-            codes.append("LMD")
-        if ("Center Level", Zone.MAIN) in info.ranges:
-            codes.append("CTL")
-        if ("Subwoofer Level", Zone.MAIN) in info.ranges:
-            codes.append("SWL")
-        if info.flag("HDMIOUT Sub"):
-            codes.append("HDO")
-        if info.flag("Dimmer"):
-            codes.append("DIM")
-        if not info.flag("NoAudioInfo") and info.selectors and not info.flag("NoVolume"):
-            codes.append("IFA")
-        if not info.flag("NoVideoInfo") and info.selectors and not info.flag("NoVolume"):
-            codes.append("IFV")
-        return codes
 
     def _query(self, codes: Iterable[str]) -> None:
         """Ask for ``codes`` in the background; replies arrive as pushes."""
@@ -374,46 +335,44 @@ class OnkyoCoordinator:
 
     # --- commands ----------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _connected(self) -> Iterator[None]:
-        """Turn a closed connection into a translated error for the user."""
-        try:
-            yield
-        except ConnectionClosedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="not_connected",
-                translation_placeholders={"host": self.client.host},
-            ) from err
-
     async def async_send(self, message: str) -> None:
-        """Send one command to the device: the integration's only write path."""
-        with self._connected():
-            await self.client.send(message)
+        """Send one command to the device: the integration's only write path.
+
+        Library errors propagate; :func:`action_errors` translates them for the user.
+        """
+        await self.client.send(message)
 
     async def async_request(self, message: str, reply_code: str, timeout: float) -> Message:
         """Send a command and wait for the reply with ``reply_code`` (same write path)."""
-        with self._connected():
-            return await self.client.request(message, reply_code, timeout=timeout)
+        return await self.client.request(message, reply_code, timeout=timeout)
 
     async def async_cycle_until(
-        self, zone: Zone, command: cmd.NetCommand, reached: Callable[[], bool]
+        self,
+        zone: Zone,
+        command: cmd.NetCommand,
+        read: Callable[[], object],
+        reached: Callable[[], bool],
     ) -> None:
         """Send ``command`` (REPEAT/RANDOM cycle the device's modes) until ``reached()``.
 
-        Each step waits for the device's NST reply; gives up after a full cycle.
+        Each press waits for an NST in which the field it cycles (``read()``) changed;
+        gives up after a full cycle, or when a press changes nothing in time.
         """
         for _ in range(4):
             if reached():
                 return
             waiter: asyncio.Future[None] = self.hass.loop.create_future()
-            self._nst_waiters.append(waiter)
-            await self.async_send(cmd.net_control(zone, command))
+            pending = (waiter, read, read())
+            self._nst_waiters.append(pending)
             try:
+                await self.async_send(cmd.net_control(zone, command))
                 async with asyncio.timeout(_NST_STEP_TIMEOUT):
                     await waiter
             except TimeoutError:
                 break
+            finally:
+                if pending in self._nst_waiters:
+                    self._nst_waiters.remove(pending)
         if not reached():
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
@@ -441,6 +400,42 @@ class OnkyoCoordinator:
         }
 
 
+@contextlib.contextmanager
+def action_errors(host: str) -> Iterator[None]:
+    """The error boundary of every action: library errors become translated errors.
+
+    A value the protocol cannot carry (the library's ValueError or FrameError) is the
+    caller's mistake: ServiceValidationError. A connection that is down, or a device
+    that fails, is not: HomeAssistantError.
+    """
+    try:
+        yield
+    except (ValueError, FrameError) as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_value",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except ConnectionClosedError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="not_connected",
+            translation_placeholders={"host": host},
+        ) from err
+    except QueryTimeoutError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="no_reply",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except EiscpError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="device_error",
+            translation_placeholders={"host": host, "error": str(err)},
+        ) from err
+
+
 def _is_mac(identifier: str) -> bool:
     return len(identifier) == 12 and all(c in "0123456789ABCDEF" for c in identifier)
 
@@ -453,4 +448,4 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator"]
+__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator", "action_errors"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Set as AbstractSet
 import hashlib
 from typing import Any
 
@@ -23,13 +23,12 @@ from . import browse
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
-from .eiscp.art import ArtImage
 from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES
 from .eiscp.commands import NetCommand
 from .eiscp.const import Zone
 from .eiscp.messages import PlayState, RepeatState, ShuffleState
-from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, TOPIC_NET, ZoneState, topic
+from .entity import OnkyoEntity, onkyo_action
+from .state import DeviceField, NetState, Topic, ZoneField, ZoneState, ZoneTopic
 
 PARALLEL_UPDATES = 0
 
@@ -57,8 +56,12 @@ _REPEAT_MODES = {
     RepeatState.FOLDER: RepeatMode.ALL,
     RepeatState.ONE: RepeatMode.ONE,
 }
+# What a player shows of its zone's state (not its tone: that has numbers of its own).
+_SHOWN_ZONE_FIELDS = (ZoneField.POWER, ZoneField.VOLUME, ZoneField.MUTED, ZoneField.SOURCE)
 # Media types play_media accepts for a tuner preset.
 _PRESET_TYPES = {"radio", MediaType.CHANNEL}
+# What a zone on another input shows of the network player: nothing.
+_NOTHING_PLAYING = NetState()
 
 
 async def async_setup_entry(
@@ -79,47 +82,25 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     def __init__(self, coordinator: OnkyoCoordinator, zone: Zone) -> None:
         """Set up the zone's player."""
-        topics = {zone.value, TOPIC_NET}
+        topics: set[Topic] = {ZoneTopic(zone, field) for field in _SHOWN_ZONE_FIELDS}
+        topics.add(DeviceField.NET)
         if zone is Zone.MAIN:
-            topics.add(topic(TOPIC_DEVICE, "listening_mode"))
-        super().__init__(coordinator, zone, None, topics)
+            topics.add(DeviceField.LISTENING_MODE)
+        super().__init__(coordinator, zone, topics)
         if zone is Zone.MAIN:
             self._attr_name = None
         else:
             self._attr_translation_key = zone.value
-        self._scale = coordinator.volume_scale(zone)
-        self._browsable = browse.can_browse(coordinator, zone)
+        self._scale = coordinator.zone_capabilities(zone).volume
         self._attr_device_class = (
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
         )
-
-    # --- what the zone shows ------------------------------------------------------
-
-    @property
-    def _zone(self) -> ZoneState:
-        return self.coordinator.state.zones[self.zone]
-
-    @property
-    def _plays_net(self) -> bool:
-        return self.coordinator.zone_plays_net(self.zone)
-
-    @property
-    def state(self) -> MediaPlayerState | None:
-        """Off in standby; the player's state on a network input; on otherwise."""
-        power = self._zone.power
-        if power is None:
-            return None
-        if not power:
-            return MediaPlayerState.OFF
-        if self._plays_net:
-            play = self.coordinator.state.net.play
-            if play is not None:
-                return _PLAY_STATES.get(play, MediaPlayerState.IDLE)
-        return MediaPlayerState.ON
-
-    @property
-    def supported_features(self) -> MediaPlayerEntityFeature:
-        """What this zone can do now."""
+        self._sources = coordinator.sources(zone)
+        self._attr_source_list = list(self._sources.values()) or None
+        # Listening modes are the main zone's; the list grows when the device reports a
+        # mode its model's table lacks, so its names are rebuilt when it does.
+        self._mode_codes = coordinator.listening_modes if zone is Zone.MAIN else []
+        self._mode_names_of = 0
         features = (
             MediaPlayerEntityFeature.TURN_ON
             | MediaPlayerEntityFeature.TURN_OFF
@@ -127,64 +108,101 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         )
         if self._scale.has_volume:
             features |= _VOLUME_FEATURES
-        if self.coordinator.sources(self.zone):
+        if self._sources:
             features |= MediaPlayerEntityFeature.SELECT_SOURCE
-        if self._mode_codes():
+        if self._mode_codes:
             features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
-        if self._browsable:
+        if browse.can_browse(coordinator, zone):
             features |= MediaPlayerEntityFeature.BROWSE_MEDIA
-        if self._plays_net:
+        self._static_features = features
+        self._source_topic = ZoneTopic(zone, ZoneField.SOURCE)
+        self._plays_net = False
+        self._update_attributes(None)
+
+    @property
+    def _zone(self) -> ZoneState:
+        return self.coordinator.state.zones[self.zone]
+
+    def _handle_coordinator_update(self, changed: AbstractSet[Topic]) -> None:
+        self._update_attributes(changed)
+        self.async_write_ha_state()
+
+    # --- what the zone shows ------------------------------------------------------
+    # Home Assistant reads every property on each state write: they are worked out here,
+    # once per update (only the parts whose topics changed), and read as attributes.
+
+    def _update_attributes(self, changed: AbstractSet[Topic] | None) -> None:
+        """Work out what ``changed`` topics change (None: everything)."""
+        coordinator = self.coordinator
+        state = coordinator.state
+        net = state.net
+        if changed is None or DeviceField.NET in changed or self._source_topic in changed:
+            self._plays_net = coordinator.zone_plays_net(self.zone)
+            self._update_player(net if self._plays_net else _NOTHING_PLAYING)
+        if self._mode_codes and (changed is None or DeviceField.LISTENING_MODE in changed):
+            self._update_sound_mode(state.listening_mode)
+        zone = state.zones[self.zone]
+        if zone.power is None:
+            self._attr_state = None
+        elif not zone.power:
+            self._attr_state = MediaPlayerState.OFF
+        elif self._plays_net and net.play is not None:
+            self._attr_state = _PLAY_STATES.get(net.play, MediaPlayerState.IDLE)
+        else:
+            self._attr_state = MediaPlayerState.ON
+        if zone.volume is None or not self._scale.has_volume:
+            self._attr_volume_level = None
+        else:
+            level = self._scale.to_level(zone.volume) / coordinator.volume_limit
+            self._attr_volume_level = min(1.0, level)
+        self._attr_is_volume_muted = zone.muted
+        code = zone.source
+        self._attr_source = (
+            None if code is None else self._sources.get(code) or SELECTOR_NAMES.get(code, code)
+        )
+
+    def _update_sound_mode(self, mode: str | None) -> None:
+        if self._mode_names_of != len(self._mode_codes):
+            self._mode_names_of = len(self._mode_codes)
+            self._attr_sound_mode_list = [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes]
+        self._attr_sound_mode = None if mode is None else LISTENING_MODE_NAMES.get(mode, mode)
+
+    def _update_player(self, net: NetState) -> None:
+        """The network player's controls and what it plays (none on another input)."""
+        features = self._static_features
+        if net is not _NOTHING_PLAYING:
             features |= _PLAYBACK_FEATURES
-            net = self.coordinator.state.net
             if net.shuffle not in (None, ShuffleState.DISABLED):
                 features |= MediaPlayerEntityFeature.SHUFFLE_SET
             if net.repeat not in (None, RepeatState.DISABLED):
                 features |= MediaPlayerEntityFeature.REPEAT_SET
             if net.menu is not None and net.menu.time_seek:
                 features |= MediaPlayerEntityFeature.SEEK
-        return features
-
-    @property
-    def volume_level(self) -> float | None:
-        """Volume 0..1, where 1 is the configured limit of the device's range."""
-        raw = self._zone.volume
-        if raw is None or not self._scale.has_volume:
-            return None
-        return min(1.0, self._scale.to_level(raw) / self.coordinator.volume_limit)
-
-    @property
-    def is_volume_muted(self) -> bool | None:
-        """Whether the zone is muted."""
-        return self._zone.muted
-
-    @property
-    def source_list(self) -> list[str] | None:
-        """The zone's inputs."""
-        return list(self.coordinator.sources(self.zone).values()) or None
-
-    @property
-    def source(self) -> str | None:
-        """The current input by name."""
-        code = self._zone.source
-        if code is None:
-            return None
-        return self.coordinator.sources(self.zone).get(code) or SELECTOR_NAMES.get(code, code)
-
-    @property
-    def sound_mode_list(self) -> list[str] | None:
-        """The device's listening modes."""
-        return [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes()] or None
-
-    @property
-    def sound_mode(self) -> str | None:
-        """The current listening mode."""
-        mode = self.coordinator.state.listening_mode
-        if self.zone is not Zone.MAIN or mode is None:
-            return None
-        return LISTENING_MODE_NAMES.get(mode, mode)
-
-    def _mode_codes(self) -> list[str]:
-        return self.coordinator.listening_modes if self.zone is Zone.MAIN else []
+        self._attr_supported_features = features
+        self._attr_media_title = net.title
+        self._attr_media_artist = net.artist
+        self._attr_media_album_name = net.album
+        self._attr_media_track = net.track
+        self._attr_media_duration = net.duration
+        self._attr_media_position = net.position
+        self._attr_media_position_updated_at = net.position_updated_at
+        shuffle = net.shuffle
+        self._attr_shuffle = (
+            None
+            if shuffle is None or shuffle is ShuffleState.DISABLED
+            else shuffle is not ShuffleState.OFF
+        )
+        self._attr_repeat = None if net.repeat is None else _REPEAT_MODES.get(net.repeat)
+        self._attr_media_image_url = net.art_url
+        self._streamed_art = net.art
+        # Devices reuse one art URL for every track: the hash changes with the track.
+        if net.art is not None:
+            self._attr_media_image_hash = hashlib.sha256(net.art.data).hexdigest()[:16]
+        elif net.art_url is not None:
+            key = f"{net.art_url}|{net.title}|{net.album}|{net.artist}"
+            self._attr_media_image_hash = hashlib.sha256(key.encode()).hexdigest()[:16]
+        else:
+            self._attr_media_image_hash = None
 
     async def _start_service(self, media_id: str) -> None:
         service = browse.find_service(self.coordinator, self.zone, media_id)
@@ -201,84 +219,6 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             await self.coordinator.async_send(cmd.select_source(self.zone, browse.NET_SELECTOR))
         await self.coordinator.async_send(cmd.select_net_service(service))
 
-    # --- network playback -------------------------------------------------------------
-
-    def _net[T](self, value: T | None) -> T | None:
-        return value if self._plays_net else None
-
-    @property
-    def media_title(self) -> str | None:
-        """Track title."""
-        return self._net(self.coordinator.state.net.title)
-
-    @property
-    def media_artist(self) -> str | None:
-        """Track artist."""
-        return self._net(self.coordinator.state.net.artist)
-
-    @property
-    def media_album_name(self) -> str | None:
-        """Album."""
-        return self._net(self.coordinator.state.net.album)
-
-    @property
-    def media_track(self) -> int | None:
-        """Track number."""
-        return self._net(self.coordinator.state.net.track)
-
-    @property
-    def media_duration(self) -> int | None:
-        """Track length in seconds."""
-        return self._net(self.coordinator.state.net.duration)
-
-    @property
-    def media_position(self) -> int | None:
-        """Position at ``media_position_updated_at``."""
-        return self._net(self.coordinator.state.net.position)
-
-    @property
-    def media_position_updated_at(self) -> datetime | None:
-        """When the position was taken."""
-        return self._net(self.coordinator.state.net.position_updated_at)
-
-    @property
-    def shuffle(self) -> bool | None:
-        """Whether shuffle is on."""
-        shuffle = self.coordinator.state.net.shuffle
-        if not self._plays_net or shuffle in (None, ShuffleState.DISABLED):
-            return None
-        return shuffle is not ShuffleState.OFF
-
-    @property
-    def repeat(self) -> RepeatMode | None:
-        """Repeat mode."""
-        repeat = self.coordinator.state.net.repeat
-        if not self._plays_net or repeat is None:
-            return None
-        return _REPEAT_MODES.get(repeat)
-
-    @property
-    def media_image_url(self) -> str | None:
-        """The album art the device links to."""
-        return self._net(self.coordinator.state.net.art_url)
-
-    @property
-    def media_image_hash(self) -> str | None:
-        """Changes with the track: devices reuse one art URL for every track."""
-        if (art := self._streamed_art) is not None:
-            return hashlib.sha256(art.data).hexdigest()[:16]
-        url = self.media_image_url
-        if url is None:
-            return None
-        net = self.coordinator.state.net
-        key = f"{url}|{net.title}|{net.album}|{net.artist}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-    @property
-    def _streamed_art(self) -> ArtImage | None:
-        """Art the device streamed over eISCP instead of linking it."""
-        return self._net(self.coordinator.state.net.art)
-
     async def async_get_media_image(self) -> tuple[bytes | None, str | None]:
         """Streamed art from memory; linked art fetched by Home Assistant's proxy."""
         if (art := self._streamed_art) is not None:
@@ -287,31 +227,38 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     # --- actions ----------------------------------------------------------------------
 
+    @onkyo_action
     async def async_turn_on(self) -> None:
         """Leave standby."""
         await self.coordinator.async_send(cmd.set_power(self.zone, True))
 
+    @onkyo_action
     async def async_turn_off(self) -> None:
         """Go to standby."""
         await self.coordinator.async_send(cmd.set_power(self.zone, False))
 
+    @onkyo_action
     async def async_set_volume_level(self, volume: float) -> None:
         """Set the volume (0..1 of the configured limit)."""
         raw = self._scale.to_raw(volume * self.coordinator.volume_limit)
         await self.coordinator.async_send(cmd.set_volume(self.zone, raw))
 
+    @onkyo_action
     async def async_volume_up(self) -> None:
         """One device step up."""
         await self.coordinator.async_send(cmd.volume_up(self.zone))
 
+    @onkyo_action
     async def async_volume_down(self) -> None:
         """One device step down."""
         await self.coordinator.async_send(cmd.volume_down(self.zone))
 
+    @onkyo_action
     async def async_mute_volume(self, mute: bool) -> None:
         """Mute or unmute."""
         await self.coordinator.async_send(cmd.set_mute(self.zone, mute))
 
+    @onkyo_action
     async def async_select_source(self, source: str) -> None:
         """Select an input by name."""
         sources = self.coordinator.sources(self.zone)
@@ -324,10 +271,11 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             )
         await self.coordinator.async_send(cmd.select_source(self.zone, code))
 
+    @onkyo_action
     async def async_select_sound_mode(self, sound_mode: str) -> None:
         """Select a listening mode by name."""
         code = next(
-            (c for c in self._mode_codes() if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
+            (c for c in self._mode_codes if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
         )
         if code is None:
             raise ServiceValidationError(
@@ -343,54 +291,64 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     async def _net_command(self, command: NetCommand) -> None:
         await self.coordinator.async_send(cmd.net_control(self.zone, command))
 
+    @onkyo_action
     async def async_media_play(self) -> None:
         """Play."""
         await self._net_command(NetCommand.PLAY)
 
+    @onkyo_action
     async def async_media_pause(self) -> None:
         """Pause."""
         await self._net_command(NetCommand.PAUSE)
 
+    @onkyo_action
     async def async_media_stop(self) -> None:
         """Stop."""
         await self._net_command(NetCommand.STOP)
 
+    @onkyo_action
     async def async_media_next_track(self) -> None:
         """Next track."""
         await self._net_command(NetCommand.TRACK_UP)
 
+    @onkyo_action
     async def async_media_previous_track(self) -> None:
         """Previous track."""
         await self._net_command(NetCommand.TRACK_DOWN)
 
+    @onkyo_action
     async def async_set_shuffle(self, shuffle: bool) -> None:
         """Turn shuffle on or off (RANDOM cycles the device's modes)."""
         net = self.coordinator.state.net
         await self.coordinator.async_cycle_until(
             self.zone,
             NetCommand.RANDOM,
+            lambda: net.shuffle,
             lambda: net.shuffle is not None and (net.shuffle is not ShuffleState.OFF) == shuffle,
         )
 
+    @onkyo_action
     async def async_set_repeat(self, repeat: RepeatMode) -> None:
         """Set the repeat mode (REPEAT cycles the device's modes)."""
         net = self.coordinator.state.net
         await self.coordinator.async_cycle_until(
             self.zone,
             NetCommand.REPEAT,
+            lambda: net.repeat,
             lambda: net.repeat is not None and _REPEAT_MODES.get(net.repeat) == repeat,
         )
 
+    @onkyo_action
     async def async_media_seek(self, position: float) -> None:
         """Seek to ``position`` seconds in the track."""
         duration = self.coordinator.state.net.duration
-        if position < 0 or (duration is not None and position > duration):
+        if duration is not None and position > duration:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_position",
                 translation_placeholders={"position": str(position), "duration": str(duration)},
             )
-        hours = self.coordinator.info.flag("time_hhmmss")
+        hours = self.coordinator.capabilities.seek_hours
         await self.coordinator.async_send(cmd.seek(int(position), hours))
 
     async def async_browse_media(
@@ -407,10 +365,14 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         A preset is media type ``radio`` or ``channel`` with the preset number. A service
         needs the zone on and on its NET input: both are sent first when needed.
         """
+        await self._play_media(media_type, media_id)
+
+    @onkyo_action
+    async def _play_media(self, media_type: MediaType | str, media_id: str) -> None:
         if media_type == MediaType.APP:
             await self._start_service(media_id)
             return
-        if media_type in _PRESET_TYPES and media_id.isdigit() and 1 <= int(media_id) <= 40:
+        if media_type in _PRESET_TYPES and media_id.isdigit():
             await self.coordinator.async_send(cmd.recall_preset(int(media_id)))
             return
         raise ServiceValidationError(

@@ -12,34 +12,37 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import EntityCategory, UnitOfSoundPressure
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd, messages as msg
-from .eiscp.const import TONE, Zone
+from .eiscp.capabilities import Capabilities, ZoneCapabilities
+from .eiscp.const import Zone
 from .eiscp.nri import ControlRange
-from .entity import OnkyoEntity
-from .state import field_topic
+from .entity import OnkyoFieldDescription, OnkyoFieldEntity, onkyo_action
+from .state import DeviceField, ZoneField
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class OnkyoNumberEntityDescription(NumberEntityDescription):
+class OnkyoNumberEntityDescription(NumberEntityDescription, OnkyoFieldDescription):
     """How one level reads and sets the device."""
 
-    control: str  # NRI control id holding the range
-    field: str  # the state field shown: "bass" of a zone, or a device field
+    range_fn: Callable[[Capabilities, ZoneCapabilities], ControlRange | None]  # None: none
     value_fn: Callable[[OnkyoCoordinator, Zone, ControlRange], float | None]
     command_fn: Callable[[OnkyoCoordinator, Zone, float, ControlRange], str]
-    zones: tuple[Zone, ...] = (Zone.MAIN,)
-    zoned: bool = False  # a field of each zone's state, not of the device's
 
 
 def _db(level: msg.ChannelLevel | None, control: ControlRange) -> float | None:
     return None if level is None else level.db(control.step)
+
+
+def _whole(db: float) -> int:
+    """Tone is set in whole dB."""
+    if db != int(db):
+        raise ValueError(f"{db} dB is not a whole number of dB")
+    return int(db)
 
 
 def _digits(level: msg.ChannelLevel | None) -> int:
@@ -50,29 +53,25 @@ def _digits(level: msg.ChannelLevel | None) -> int:
 NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
     OnkyoNumberEntityDescription(
         key="bass",
-        zoned=True,
         translation_key="bass",
-        control="Bass",
-        field="bass",
-        zones=tuple(TONE),
+        range_fn=lambda _, zone: zone.bass,
+        field=ZoneField.BASS,
         value_fn=lambda c, zone, _: c.state.zones[zone].bass,
-        command_fn=lambda _, zone, db, __: cmd.set_bass(zone, int(db)),
+        command_fn=lambda _, zone, db, __: cmd.set_bass(zone, _whole(db)),
     ),
     OnkyoNumberEntityDescription(
         key="treble",
-        zoned=True,
         translation_key="treble",
-        control="Treble",
-        field="treble",
-        zones=tuple(TONE),
+        range_fn=lambda _, zone: zone.treble,
+        field=ZoneField.TREBLE,
         value_fn=lambda c, zone, _: c.state.zones[zone].treble,
-        command_fn=lambda _, zone, db, __: cmd.set_treble(zone, int(db)),
+        command_fn=lambda _, zone, db, __: cmd.set_treble(zone, _whole(db)),
     ),
     OnkyoNumberEntityDescription(
         key="center_level",
         translation_key="center_level",
-        control="Center Level",
-        field="center_level",
+        range_fn=lambda c, zone: c.center_level if zone.zone is Zone.MAIN else None,
+        field=DeviceField.CENTER_LEVEL,
         value_fn=lambda c, _, r: _db(c.state.center_level, r),
         command_fn=lambda c, _, db, r: cmd.set_center_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.center_level)
@@ -81,8 +80,8 @@ NUMBERS: tuple[OnkyoNumberEntityDescription, ...] = (
     OnkyoNumberEntityDescription(
         key="subwoofer_level",
         translation_key="subwoofer_level",
-        control="Subwoofer Level",
-        field="subwoofer_level",
+        range_fn=lambda c, zone: c.subwoofer_level if zone.zone is Zone.MAIN else None,
+        field=DeviceField.SUBWOOFER_LEVEL,
         value_fn=lambda c, _, r: _db(c.state.subwoofer_level, r),
         command_fn=lambda c, _, db, r: cmd.set_subwoofer_level(
             db, half_steps=r.step < 1, digits=_digits(c.state.subwoofer_level)
@@ -96,18 +95,18 @@ async def async_setup_entry(
     entry: OnkyoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the levels NRI gives a range for."""
+    """Create the levels the device has a range for."""
     coordinator = entry.runtime_data
+    capabilities = coordinator.capabilities
     async_add_entities(
-        OnkyoNumber(coordinator, zone, description, coordinator.info.ranges[key])
+        OnkyoNumber(coordinator, zone.zone, description, control)
         for description in NUMBERS
-        for zone in description.zones
-        if zone in coordinator.zones
-        and (key := (description.control, zone)) in coordinator.info.ranges
+        for zone in capabilities.zones
+        if (control := description.range_fn(capabilities, zone)) is not None
     )
 
 
-class OnkyoNumber(OnkyoEntity, NumberEntity):
+class OnkyoNumber(OnkyoFieldEntity, NumberEntity):
     """A level in dB."""
 
     entity_description: OnkyoNumberEntityDescription
@@ -123,14 +122,7 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
         control: ControlRange,
     ) -> None:
         """Set up the level for ``zone`` with the device's range."""
-        super().__init__(
-            coordinator,
-            zone,
-            description.key,
-            {field_topic(zone, description.field, zoned=description.zoned)},
-            description.translation_key,
-        )
-        self.entity_description = description
+        super().__init__(coordinator, zone, description)
         self._range = control
         self._attr_native_min_value = control.min
         self._attr_native_max_value = control.max
@@ -141,21 +133,9 @@ class OnkyoNumber(OnkyoEntity, NumberEntity):
         """The level the device reports."""
         return self.entity_description.value_fn(self.coordinator, self.zone, self._range)
 
+    @onkyo_action
     async def async_set_native_value(self, value: float) -> None:
-        """Send the level, if it is a step within the device's range."""
-        r = self._range
-        steps = (value - r.min) / (r.step or 1)
-        if not r.min <= value <= r.max or abs(steps - round(steps)) > 1e-6:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_level",
-                translation_placeholders={
-                    "value": str(value),
-                    "min": str(r.min),
-                    "max": str(r.max),
-                    "step": str(r.step),
-                },
-            )
+        """Send the level (Home Assistant keeps it within the range; the library checks steps)."""
         await self.coordinator.async_send(
-            self.entity_description.command_fn(self.coordinator, self.zone, value, r)
+            self.entity_description.command_fn(self.coordinator, self.zone, value, self._range)
         )

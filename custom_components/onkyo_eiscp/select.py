@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
 from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
-from .entity import OnkyoEntity
-from .state import field_topic
+from .entity import OnkyoFieldDescription, OnkyoFieldEntity, onkyo_action
+from .state import DeviceField, ZoneField
 
 PARALLEL_UPDATES = 0
 
@@ -47,61 +45,54 @@ def listening_mode_key(code: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class OnkyoSelectEntityDescription(SelectEntityDescription):
+class OnkyoSelectEntityDescription(SelectEntityDescription, OnkyoFieldDescription):
     """How one select reads and sets the device."""
 
     exists_fn: Callable[[OnkyoCoordinator, Zone], bool]
     options_fn: Callable[[OnkyoCoordinator, Zone], dict[str, str]]  # device code -> option
     value_fn: Callable[[OnkyoCoordinator, Zone], str | None]  # current device code
     command_fn: Callable[[Zone, str], str]
-    field: str  # the state field shown: the entity listens to it alone
     zones: tuple[Zone, ...] = (Zone.MAIN,)
-    zoned: bool = False  # a field of each zone's state, not of the device's
-
-
-def _has_hdmi_sub(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
-    return coordinator.info.flag("HDMIOUT Sub")
 
 
 SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="input_source",
-        zoned=True,
         translation_key="input_source",
         zones=(Zone.MAIN, Zone.ZONE2, Zone.ZONE3, Zone.ZONE4),
         exists_fn=lambda c, zone: bool(c.sources(zone)),
         options_fn=lambda c, zone: c.sources(zone),
         value_fn=lambda c, zone: c.state.zones[zone].source,
         command_fn=cmd.select_source,
-        field="source",
+        field=ZoneField.SOURCE,
     ),
     OnkyoSelectEntityDescription(
         key="listening_mode",
         translation_key="listening_mode",
-        exists_fn=lambda c, _: c.has_listening_modes,
+        exists_fn=lambda c, _: bool(c.capabilities.listening_modes),
         options_fn=lambda c, _: {code: listening_mode_key(code) for code in c.listening_modes},
         value_fn=lambda c, _: c.state.listening_mode,
-        field="listening_mode",
+        field=DeviceField.LISTENING_MODE,
         command_fn=lambda _, code: cmd.select_listening_mode(code),
     ),
     OnkyoSelectEntityDescription(
         key="hdmi_output",
         translation_key="hdmi_output",
         entity_category=EntityCategory.CONFIG,
-        exists_fn=_has_hdmi_sub,
+        exists_fn=lambda c, _: c.capabilities.hdmi_output,
         options_fn=lambda c, _: HDMI_OUTPUT_OPTIONS,
         value_fn=lambda c, _: c.state.hdmi_output,
-        field="hdmi_output",
+        field=DeviceField.HDMI_OUTPUT,
         command_fn=lambda _, code: cmd.select_hdmi_output(code),
     ),
     OnkyoSelectEntityDescription(
         key="dimmer",
         translation_key="dimmer",
         entity_category=EntityCategory.CONFIG,
-        exists_fn=lambda c, _: c.info.flag("Dimmer"),
+        exists_fn=lambda c, _: c.capabilities.dimmer,
         options_fn=lambda c, _: DIMMER_OPTIONS,
         value_fn=lambda c, _: c.state.dimmer,
-        field="dimmer",
+        field=DeviceField.DIMMER,
         command_fn=lambda _, code: cmd.set_dimmer(code),
     ),
 )
@@ -122,26 +113,10 @@ async def async_setup_entry(
     )
 
 
-class OnkyoSelect(OnkyoEntity, SelectEntity):
+class OnkyoSelect(OnkyoFieldEntity, SelectEntity):
     """A choice the device offers."""
 
     entity_description: OnkyoSelectEntityDescription
-
-    def __init__(
-        self,
-        coordinator: OnkyoCoordinator,
-        zone: Zone,
-        description: OnkyoSelectEntityDescription,
-    ) -> None:
-        """Set up the select for ``zone``."""
-        super().__init__(
-            coordinator,
-            zone,
-            description.key,
-            {field_topic(zone, description.field, zoned=description.zoned)},
-            description.translation_key,
-        )
-        self.entity_description = description
 
     @property
     def _codes(self) -> dict[str, str]:
@@ -159,13 +134,8 @@ class OnkyoSelect(OnkyoEntity, SelectEntity):
         code = self.entity_description.value_fn(self.coordinator, self.zone)
         return None if code is None else self._codes.get(code)
 
+    @onkyo_action
     async def async_select_option(self, option: str) -> None:
-        """Send the option's code."""
-        code = next((c for c, o in self._codes.items() if o == option), None)
-        if code is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_option",
-                translation_placeholders={"option": option},
-            )
+        """Send the option's code (Home Assistant has checked that it is an option)."""
+        code = next(c for c, o in self._codes.items() if o == option)
         await self.coordinator.async_send(self.entity_description.command_fn(self.zone, code))

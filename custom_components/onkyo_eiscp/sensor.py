@@ -11,23 +11,24 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .coordinator import OnkyoConfigEntry
+from .eiscp.capabilities import Capabilities
+from .eiscp.codes import NET_SERVICES
 from .eiscp.const import Zone
 from .eiscp.messages import AudioInfo, VideoInfo
-from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, TOPIC_NET, DeviceState, topic
+from .entity import OnkyoFieldDescription, OnkyoFieldEntity
+from .state import DeviceField, DeviceState, NetState
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class OnkyoSensorEntityDescription(SensorEntityDescription):
+class OnkyoSensorEntityDescription(SensorEntityDescription, OnkyoFieldDescription):
     """How one sensor reads the device state."""
 
-    exists_fn: Callable[[OnkyoCoordinator], bool]
+    exists_fn: Callable[[Capabilities], bool]
     value_fn: Callable[[DeviceState], str | None]
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
-    topic: str
 
 
 def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
@@ -69,65 +70,64 @@ def _video(field: Callable[[VideoInfo], str]) -> Callable[[DeviceState], str | N
     return lambda s: (field(s.video_info) or None) if s.video_info else None
 
 
-def _has_audio_info(c: OnkyoCoordinator) -> bool:
-    return "IFA" in c.main_extra_queries()
-
-
-def _has_video_info(c: OnkyoCoordinator) -> bool:
-    return "IFV" in c.main_extra_queries()
+def _network_service(net: NetState) -> str | None:
+    """The service playing: NLT's service type, else NMS's service icon (same codes)."""
+    if net.list_title is not None and (name := net.list_title.service_name):
+        return name
+    return NET_SERVICES.get(net.menu.service_icon.upper()) if net.menu is not None else None
 
 
 SENSORS: tuple[OnkyoSensorEntityDescription, ...] = (
     OnkyoSensorEntityDescription(
         key="audio_input",
         translation_key="audio_input",
-        topic=topic(TOPIC_DEVICE, "audio_info"),
+        field=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_audio_info,
+        exists_fn=lambda c: c.audio_info,
         value_fn=_audio(lambda i: i.input_format),
         attributes_fn=_audio_attributes,
     ),
     OnkyoSensorEntityDescription(
         key="audio_output",
         translation_key="audio_output",
-        topic=topic(TOPIC_DEVICE, "audio_info"),
+        field=DeviceField.AUDIO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_audio_info,
+        exists_fn=lambda c: c.audio_info,
         value_fn=_audio(lambda i: i.output_channels),
         attributes_fn=_audio_attributes,
     ),
     OnkyoSensorEntityDescription(
         key="video_input",
         translation_key="video_input",
-        topic=topic(TOPIC_DEVICE, "video_info"),
+        field=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_video_info,
+        exists_fn=lambda c: c.video_info,
         value_fn=_video(lambda i: i.input_resolution),
         attributes_fn=_video_attributes,
     ),
     OnkyoSensorEntityDescription(
         key="video_output",
         translation_key="video_output",
-        topic=topic(TOPIC_DEVICE, "video_info"),
+        field=DeviceField.VIDEO_INFO,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_has_video_info,
+        exists_fn=lambda c: c.video_info,
         value_fn=_video(lambda i: i.output_resolution),
         attributes_fn=_video_attributes,
     ),
     OnkyoSensorEntityDescription(
         key="network_service",
         translation_key="network_service",
-        topic=TOPIC_NET,
-        exists_fn=lambda c: c.has_net,
-        value_fn=lambda s: s.net.list_title.service_name if s.net.list_title else None,
+        field=DeviceField.NET,
+        exists_fn=lambda c: c.net,
+        value_fn=lambda s: _network_service(s.net),
     ),
     OnkyoSensorEntityDescription(
         key="file_info",
         translation_key="file_info",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        topic=TOPIC_NET,
-        exists_fn=lambda c: c.has_net,
+        field=DeviceField.NET,
+        exists_fn=lambda c: c.net,
         value_fn=lambda s: (
             "/".join(p for p in (f.format, f.sample_rate, f.bit_depth) if p) or None
             if (f := s.net.file_info)
@@ -145,23 +145,16 @@ async def async_setup_entry(
     """Create the sensors the device has."""
     coordinator = entry.runtime_data
     async_add_entities(
-        OnkyoSensor(coordinator, description)
+        OnkyoSensor(coordinator, Zone.MAIN, description)
         for description in SENSORS
-        if description.exists_fn(coordinator)
+        if description.exists_fn(coordinator.capabilities)
     )
 
 
-class OnkyoSensor(OnkyoEntity, SensorEntity):
+class OnkyoSensor(OnkyoFieldEntity, SensorEntity):
     """A reading of the device."""
 
     entity_description: OnkyoSensorEntityDescription
-
-    def __init__(
-        self, coordinator: OnkyoCoordinator, description: OnkyoSensorEntityDescription
-    ) -> None:
-        """Set up the sensor."""
-        super().__init__(coordinator, Zone.MAIN, description.key, {description.topic})
-        self.entity_description = description
 
     @property
     def native_value(self) -> str | None:

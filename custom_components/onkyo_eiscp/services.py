@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import voluptuous as vol
 
@@ -15,15 +14,12 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
 from .const import DOMAIN
-from .eiscp.errors import QueryTimeoutError
+from .coordinator import OnkyoConfigEntry, action_errors
 from .eiscp.messages import NotAvailable
-
-if TYPE_CHECKING:
-    from .coordinator import OnkyoConfigEntry
 
 SERVICE_SEND_COMMAND = "send_command"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
@@ -88,17 +84,11 @@ async def _async_send_command(call: ServiceCall) -> ServiceResponse:
             translation_placeholders={"command": command},
         )
     coordinator = entry.runtime_data
-    if not call.data[ATTR_WAIT_FOR_REPLY]:
-        await coordinator.async_send(command)
-        return None
-    try:
+    with action_errors(coordinator.client.host):
+        if not call.data[ATTR_WAIT_FOR_REPLY]:
+            await coordinator.async_send(command)
+            return None
         reply = await coordinator.async_request(command, command[:3], call.data[ATTR_TIMEOUT])
-    except QueryTimeoutError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="no_reply",
-            translation_placeholders={"command": command},
-        ) from err
     return {
         "command": reply.code,
         "parameters": reply.raw,

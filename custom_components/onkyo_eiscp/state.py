@@ -2,9 +2,10 @@
 
 Pure data and pure functions: no Home Assistant, no I/O, so every transition is easy to
 test. ``DeviceState.apply`` returns the topics a message changed; the coordinator
-notifies only the entities listening to those topics. A zone's change is published as
-the zone ("main") and as the field ("main.volume"); a device setting as "device" and
-"device.<field>"; anything of the network player as "net". An entity listens to exactly
+notifies only the entities listening to those topics. Topics are typed, so a renamed
+field is a type error, not an entity that silently stops updating: a zone's field is a
+:class:`ZoneTopic` (zone, :class:`ZoneField`), a device setting its :class:`DeviceField`,
+and anything of the network player :attr:`DeviceField.NET`. An entity listens to exactly
 what it shows, so a volume change does not re-render the zone's tone controls.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple
 
 from .eiscp.art import ArtAssembler, ArtImage
 from .eiscp.const import ZONES, Zone
@@ -49,19 +52,50 @@ from .eiscp.messages import (
     Volume,
 )
 
-# Topics an entity can listen to (see the module docstring).
-TOPIC_NET = "net"
-TOPIC_DEVICE = "device"
+
+class ZoneField(StrEnum):
+    """A field of :class:`ZoneState` (the values are the field names)."""
+
+    POWER = "power"
+    VOLUME = "volume"
+    MUTED = "muted"
+    SOURCE = "source"
+    BASS = "bass"
+    TREBLE = "treble"
 
 
-def topic(scope: str, field: str) -> str:
-    """The topic of one field of a scope, e.g. "main.volume"."""
-    return f"{scope}.{field}"
+class DeviceField(StrEnum):
+    """A field of :class:`DeviceState` (the values are the field names)."""
+
+    NET = "net"  # anything of the network player
+    LISTENING_MODE = "listening_mode"
+    HDMI_OUTPUT = "hdmi_output"
+    DIMMER = "dimmer"
+    CENTER_LEVEL = "center_level"
+    SUBWOOFER_LEVEL = "subwoofer_level"
+    AUDIO_INFO = "audio_info"
+    VIDEO_INFO = "video_info"
+    FIRMWARE = "firmware"  # with firmware_progress
+    PRESET = "preset"
+    TUNER_FREQUENCY = "tuner_frequency"
 
 
-def field_topic(zone: Zone, field: str, *, zoned: bool) -> str:
-    """The topic of a field of ``zone``'s state (``zoned``) or of the device's."""
-    return topic(zone.value if zoned else TOPIC_DEVICE, field)
+class ZoneTopic(NamedTuple):
+    """One field of one zone."""
+
+    zone: Zone
+    field: ZoneField
+
+
+type Topic = DeviceField | ZoneTopic
+
+
+def field_topic(zone: Zone, field: ZoneField | DeviceField) -> Topic:
+    """The topic of ``field``: of ``zone``'s state for a zone field, else the device's."""
+    return ZoneTopic(zone, field) if isinstance(field, ZoneField) else field
+
+
+_NET_CHANGED: tuple[Topic, ...] = (DeviceField.NET,)
 
 
 # How far (seconds) a reported position may drift from the one predicted from the last
@@ -128,7 +162,7 @@ class DeviceState:
     tuner_frequency: str | None = None
     art_stream: ArtAssembler = field(default_factory=ArtAssembler, repr=False, compare=False)
 
-    def apply(self, message: Message, now: datetime) -> set[str]:
+    def apply(self, message: Message, now: datetime) -> tuple[Topic, ...]:
         """Apply one message; return the topics whose state changed."""
         match message:
             case Power() | Volume() | Mute() | Source() | Tone():
@@ -145,31 +179,39 @@ class DeviceState:
                 | ListTitle()
                 | MenuStatus()
             ):
-                return {TOPIC_NET} if self._apply_net(message, now) else set()
+                return _NET_CHANGED if self._apply_net(message, now) else ()
             case _:
-                field = self._apply_device(message)
-                return {TOPIC_DEVICE, topic(TOPIC_DEVICE, field)} if field else set()
+                changed = self._apply_device(message)
+                return () if changed is None else (changed,)
 
-    def _apply_zone(self, message: Power | Volume | Mute | Source | Tone) -> set[str]:
+    def _apply_zone(self, message: Power | Volume | Mute | Source | Tone) -> tuple[Topic, ...]:
         zone = self.zones[message.zone]
-        before = {field: getattr(zone, field) for field in _ZONE_FIELDS}
         match message:
             case Power(on=on):
-                zone.power = on
+                changed, zone.power = zone.power != on, on
+                field = ZoneField.POWER
             case Volume(level=level):
-                zone.volume = level
+                changed, zone.volume = zone.volume != level, level
+                field = ZoneField.VOLUME
             case Mute(muted=muted):
-                zone.muted = muted
+                changed, zone.muted = zone.muted != muted, muted
+                field = ZoneField.MUTED
             case Source(selector=selector):
-                zone.source = selector
+                changed, zone.source = zone.source != selector, selector
+                field = ZoneField.SOURCE
             case Tone(bass=bass, treble=treble):
-                zone.bass = zone.bass if bass is None else bass
-                zone.treble = zone.treble if treble is None else treble
-        scope = message.zone.value
-        changed = {topic(scope, f) for f in _ZONE_FIELDS if getattr(zone, f) != before[f]}
-        return changed | {scope} if changed else set()
+                # A reply may carry only one of the two: the other stays as it was.
+                fields: list[Topic] = []
+                if bass is not None and bass != zone.bass:
+                    zone.bass = bass
+                    fields.append(ZoneTopic(message.zone, ZoneField.BASS))
+                if treble is not None and treble != zone.treble:
+                    zone.treble = treble
+                    fields.append(ZoneTopic(message.zone, ZoneField.TREBLE))
+                return tuple(fields)
+        return (ZoneTopic(message.zone, field),) if changed else ()
 
-    def _apply_net(self, message: Message, now: datetime) -> bool:  # noqa: PLR0912 - one branch per message type
+    def _apply_net(self, message: Message, now: datetime) -> bool:
         net = self.net
         match message:
             case PlayStatus(play=play, repeat=repeat, shuffle=shuffle):
@@ -180,36 +222,44 @@ class DeviceState:
                     # Re-anchor: the position stops (or starts) advancing here.
                     net.position = self.predicted_position(now)
                     net.position_updated_at = now
-                return changed
             case Title(text=text):
-                return _set(net, "title", text or None)
+                changed, net.title = net.title != (text or None), text or None
             case Artist(text=text):
-                return _set(net, "artist", text or None)
+                changed, net.artist = net.artist != (text or None), text or None
             case Album(text=text):
-                return _set(net, "album", text or None)
+                changed, net.album = net.album != (text or None), text or None
             case TimeInfo(elapsed=elapsed, total=total):
                 return self._apply_time(elapsed, total, now)
             case TrackInfo(current=current, total=total):
                 changed = (net.track, net.track_count) != (current, total)
                 net.track, net.track_count = current, total
-                return changed
             case FileInfo():
-                return _set(net, "file_info", message)
-            case AlbumArt(image_type=image_type):
-                image = self.art_stream.feed(message)
-                if image_type is ArtType.URL:
-                    return _set(net, "art", None) | _set(net, "art_url", message.url)
-                if image_type is ArtType.NONE:
-                    return _set(net, "art", None) | _set(net, "art_url", None)
-                # Streamed BMP/JPEG: the last complete image shows until the next is whole.
-                if image is None:
-                    return False
-                return _set(net, "art_url", None) | _set(net, "art", image)
+                changed, net.file_info = net.file_info != message, message
+            case AlbumArt():
+                return self._apply_art(message)
             case ListTitle():
-                return _set(net, "list_title", message)
+                changed, net.list_title = net.list_title != message, message
             case MenuStatus():
-                return _set(net, "menu", message)
-        return False  # pragma: no cover - apply() only routes the types above here
+                changed, net.menu = net.menu != message, message
+            case _:  # pragma: no cover - apply() only routes the types above here
+                return False
+        return changed
+
+    def _apply_art(self, message: AlbumArt) -> bool:
+        """A link, no art, or a packet of streamed art (shown once the image is whole)."""
+        net = self.net
+        image = self.art_stream.feed(message)
+        if message.image_type is ArtType.URL:
+            art, url = None, message.url
+        elif message.image_type is ArtType.NONE:
+            art, url = None, None
+        elif image is None:
+            return False  # the last complete image shows until the next is whole
+        else:
+            art, url = image, None
+        changed = (net.art, net.art_url) != (art, url)
+        net.art, net.art_url = art, url
+        return changed
 
     def _apply_time(self, elapsed: int | None, total: int | None, now: datetime) -> bool:
         net = self.net
@@ -236,43 +286,40 @@ class DeviceState:
             return net.position
         return net.position + round((now - net.position_updated_at).total_seconds())
 
-    def _apply_device(self, message: Message) -> str | None:
-        """Apply a device-wide message; the name of the field it changed, if any."""
-        value: object
+    def _apply_device(self, message: Message) -> DeviceField | None:
+        """Apply a device-wide message; the field it changed, if any."""
         match message:
-            case ListeningMode(mode=value):
-                field: str = "listening_mode"
-            case HdmiOutput(output=value):
-                field = "hdmi_output"
-            case Dimmer(level=value):
-                field = "dimmer"
+            case ListeningMode(mode=mode):
+                changed, self.listening_mode = self.listening_mode != mode, mode
+                field = DeviceField.LISTENING_MODE
+            case HdmiOutput(output=output):
+                changed, self.hdmi_output = self.hdmi_output != output, output
+                field = DeviceField.HDMI_OUTPUT
+            case Dimmer(level=level):
+                changed, self.dimmer = self.dimmer != level, level
+                field = DeviceField.DIMMER
             case CenterLevel():
-                field, value = "center_level", message
+                changed, self.center_level = self.center_level != message, message
+                field = DeviceField.CENTER_LEVEL
             case SubwooferLevel():
-                field, value = "subwoofer_level", message
+                changed, self.subwoofer_level = self.subwoofer_level != message, message
+                field = DeviceField.SUBWOOFER_LEVEL
             case AudioInfo():
-                field, value = "audio_info", message
+                changed, self.audio_info = self.audio_info != message, message
+                field = DeviceField.AUDIO_INFO
             case VideoInfo():
-                field, value = "video_info", message
+                changed, self.video_info = self.video_info != message, message
+                field = DeviceField.VIDEO_INFO
             case FirmwareUpdate(state=state, progress=progress):
                 changed = (self.firmware, self.firmware_progress) != (state, progress)
                 self.firmware, self.firmware_progress = state, progress
-                return "firmware" if changed else None
-            case Preset(number=value):
-                field = "preset"
-            case Tuner(frequency=value):
-                field = "tuner_frequency"
+                field = DeviceField.FIRMWARE
+            case Preset(number=number):
+                changed, self.preset = self.preset != number, number
+                field = DeviceField.PRESET
+            case Tuner(frequency=frequency):
+                changed, self.tuner_frequency = self.tuner_frequency != frequency, frequency
+                field = DeviceField.TUNER_FREQUENCY
             case _:
                 return None
-        return field if _set(self, field, value) else None
-
-
-_ZONE_FIELDS = ("power", "volume", "muted", "source", "bass", "treble")
-
-
-def _set(obj: object, name: str, value: object) -> bool:
-    """Set ``obj.name`` to ``value``; return whether it changed."""
-    if getattr(obj, name) == value:
-        return False
-    setattr(obj, name, value)
-    return True
+        return field if changed else None

@@ -17,8 +17,8 @@ from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
 from .eiscp.const import Zone
 from .eiscp.messages import UpdateState
-from .entity import OnkyoEntity
-from .state import TOPIC_DEVICE, topic
+from .entity import OnkyoEntity, onkyo_action
+from .state import DeviceField
 
 PARALLEL_UPDATES = 0
 
@@ -37,19 +37,18 @@ async def async_setup_entry(
 ) -> None:
     """Create the firmware entity where the device updates over the network."""
     coordinator = entry.runtime_data
-    if coordinator.info.functions.get("NetUpdate", "1") != "0":
+    if coordinator.capabilities.network_update:
         async_add_entities([OnkyoFirmwareUpdate(coordinator)])
 
 
 class OnkyoFirmwareUpdate(OnkyoEntity, UpdateEntity):
     """The device's firmware."""
 
-    entity_description = FIRMWARE
     _attr_supported_features = UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
 
     def __init__(self, coordinator: OnkyoCoordinator) -> None:
         """Set up the firmware entity."""
-        super().__init__(coordinator, Zone.MAIN, FIRMWARE.key, {topic(TOPIC_DEVICE, "firmware")})
+        super().__init__(coordinator, Zone.MAIN, {DeviceField.FIRMWARE}, FIRMWARE)
 
     @property
     def installed_version(self) -> str | None:
@@ -78,4 +77,8 @@ class OnkyoFirmwareUpdate(OnkyoEntity, UpdateEntity):
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
         """Ask the device to download and install its new firmware (UPDNET)."""
+        await self._install()
+
+    @onkyo_action
+    async def _install(self) -> None:
         await self.coordinator.async_send(cmd.start_firmware_update())

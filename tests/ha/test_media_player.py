@@ -358,10 +358,10 @@ async def test_reported_mode_outside_the_table_joins_the_list(
     [
         (SERVICE_SELECT_SOURCE, {ATTR_INPUT_SOURCE: "Gramophone"}, "invalid_source"),
         (SERVICE_SELECT_SOUND_MODE, {ATTR_SOUND_MODE: "Cathedral"}, "invalid_sound_mode"),
-        (
+        (  # the library's range: the error boundary translates its ValueError
             SERVICE_PLAY_MEDIA,
             {ATTR_MEDIA_CONTENT_TYPE: "radio", ATTR_MEDIA_CONTENT_ID: "41"},
-            "invalid_media",
+            "invalid_value",
         ),
         (
             SERVICE_PLAY_MEDIA,
@@ -506,3 +506,69 @@ async def test_network_player_has_no_volume(hass: HomeAssistant, receiver: Virtu
     state = await state_until(hass, PLAYER, lambda s: s.state != STATE_OFF)
     assert not state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.VOLUME_SET
     assert "MVLQSTN" not in receiver.received
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_play_then_shuffle_on_ends_with_shuffle_on(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """An NST pushed for another reason (here: the reply to PLAY) does not confirm a press.
+
+    The device answers PLAY with an NST whose shuffle field is unchanged; counting it as
+    the answer to RANDOM would press again and turn shuffle back off.
+    """
+    _playing(receiver)
+    await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_SHUFFLE) is False)
+    await _call(hass, SERVICE_MEDIA_PLAY, MAIN)
+    await _call(hass, SERVICE_SHUFFLE_SET, MAIN, **{ATTR_MEDIA_SHUFFLE: True})
+    await _call(hass, SERVICE_MEDIA_PLAY, MAIN)
+    await _call(hass, SERVICE_REPEAT_SET, MAIN, **{ATTR_MEDIA_REPEAT: RepeatMode.ALL})
+    coordinator = hass.config_entries.async_entries("onkyo_eiscp")[0].runtime_data
+    await coordinator.client.query("NST")  # replies come in order: every press is answered
+    await hass.async_block_till_done()
+    assert (receiver.state.net.shuffle, receiver.state.net.repeat) == ("S", "R")
+    state = hass.states.get(MAIN)
+    assert state.attributes[ATTR_MEDIA_SHUFFLE] is True
+    assert state.attributes[ATTR_MEDIA_REPEAT] == RepeatMode.ALL
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_seek_beyond_the_protocol_on_a_track_of_unknown_length(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A seek the protocol cannot carry is a translated validation error, not a ValueError."""
+    _playing(receiver)
+    receiver.push("NTM00:00:10/--:--:--")  # a stream: no length to check the seek against
+    await state_until(
+        hass,
+        MAIN,
+        lambda s: (
+            ATTR_MEDIA_DURATION not in s.attributes
+            and s.attributes.get(ATTR_SUPPORTED_FEATURES, 0) & MediaPlayerEntityFeature.SEEK
+        ),
+    )
+    receiver.clear_received()
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, SERVICE_MEDIA_SEEK, MAIN, **{ATTR_MEDIA_SEEK_POSITION: 100 * 3600})
+    assert err.value.translation_key == "invalid_value"
+    assert "99:59:59" in str(err.value)
+    assert not [m for m in receiver.received if m.startswith("NTS")]
+
+
+async def test_action_while_disconnected(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """An action that meets a closed connection raises a translated error.
+
+    Home Assistant skips unavailable entities, so the action is called as a press that
+    was already on its way when the connection dropped.
+    """
+    player = next(
+        e for e in hass.data["entity_components"][MP_DOMAIN].entities if e.entity_id == MAIN
+    )
+    await receiver.stop()
+    await state_until(hass, MAIN, lambda s: s.state == "unavailable")
+    for action in (player.async_turn_on(), player.async_play_media("radio", "3")):
+        with pytest.raises(HomeAssistantError) as err:
+            await action
+        assert err.value.translation_key == "not_connected"

@@ -91,7 +91,7 @@ async def test_off_step_values_are_rejected(hass: HomeAssistant, receiver: Virtu
     receiver.clear_received()
     with pytest.raises(ServiceValidationError) as err:
         await entity.async_set_native_value(0.5)
-    assert err.value.translation_key == "invalid_level"
+    assert err.value.translation_key == "invalid_value"
     assert receiver.received == []
 
 

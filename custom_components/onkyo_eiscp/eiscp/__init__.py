@@ -2,13 +2,15 @@
 
 Framing (:mod:`.frame`), typed messages (:mod:`.messages`) with their parser
 (:mod:`.parser`) and command builders (:mod:`.commands`), receiver information
-(:mod:`.nri`), volume scales (:mod:`.volume`), streamed album art (:mod:`.art`), the
-connection (:mod:`.client`) and discovery (:mod:`.discovery`).
+(:mod:`.nri`) and what it says a device has (:mod:`.capabilities`), volume scales
+(:mod:`.volume`), streamed album art (:mod:`.art`), the connection (:mod:`.client`) and
+discovery (:mod:`.discovery`). The legacy Pioneer line protocol is :mod:`.pioneer`.
 
 Published on its own as the ``aioeiscp`` distribution (see README.md beside this file);
 the Home Assistant integration ships the same source as its ``eiscp`` subpackage.
 """
 
+from .capabilities import Capabilities, ZoneCapabilities
 from .client import Client, ConnectionStats
 from .const import DEFAULT_PORT, Zone
 from .discovery import DiscoveredDevice, discover, interview
@@ -29,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_PORT",
+    "Capabilities",
     "Client",
     "ConnectionClosedError",
     "ConnectionStats",
@@ -42,6 +45,7 @@ __all__ = [
     "QueryTimeoutError",
     "VolumeScale",
     "Zone",
+    "ZoneCapabilities",
     "discover",
     "encode",
     "interview",
