@@ -2,9 +2,11 @@
 
 Both integrations run in one Home Assistant at once, each connected to its own virtual
 TX-NR686 (the built-in one only connects to port 60128, so each receiver has its own
-loopback address). The pushes alternate between the two (each goes first every other time), so
-anything else the machine does slows both sides alike. A sample is the time from the receiver's write to the
-``state_changed`` event of the zone's media player. Run: scripts/bench push
+loopback address), main zone on the network input, a track playing. The pushes (volume
+changes) alternate between the two, each side going first every other time, so anything
+else the machine does slows both sides alike. A sample is the time from the receiver's
+write to the ``state_changed`` event of the zone's media player. Beside it: the event
+loop thread's CPU time per push. Run: scripts/bench push
 """
 
 from __future__ import annotations
