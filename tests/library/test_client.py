@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
+import contextlib
+import gc
 import logging
 import socket
+from typing import Self
 
 import pytest
 
 from custom_components.onkyo_eiscp.eiscp import messages as m
-from custom_components.onkyo_eiscp.eiscp.client import Client, backoff_delay
+from custom_components.onkyo_eiscp.eiscp.client import Client, Footprint, backoff_delay
 from custom_components.onkyo_eiscp.eiscp.errors import (
     ConnectionClosedError,
     FrameError,
+    MessageTooLargeError,
     QueryTimeoutError,
 )
-from custom_components.onkyo_eiscp.eiscp.frame import encode
+from custom_components.onkyo_eiscp.eiscp.frame import (
+    DEVICE_END,
+    MAX_DATA_SIZE,
+    FrameDecoder,
+    encode,
+)
 from virtual_receiver import VirtualReceiver
 
 
@@ -34,11 +43,87 @@ async def client(receiver: VirtualReceiver) -> AsyncGenerator[Client]:
         yield connection
 
 
-async def _until(predicate: object, timeout: float = 5.0) -> None:
+@pytest.fixture
+async def escapes() -> AsyncGenerator[list[dict[str, object]]]:
+    """What reaches the event loop's exception handler during the test: must be nothing.
+
+    "Future exception was never retrieved" and "Task exception was never retrieved"
+    are reported when the object is collected, so garbage is collected first.
+    """
+    loop = asyncio.get_running_loop()
+    seen: list[dict[str, object]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: seen.append(context))
+    try:
+        yield seen
+        gc.collect()
+    finally:
+        loop.set_exception_handler(previous)
+    assert [context["message"] for context in seen] == []
+
+
+async def _until(predicate: object, timeout: float = 5.0, poll: float = 0.01) -> None:
     assert callable(predicate)
     async with asyncio.timeout(timeout):
         while not predicate():
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(poll)
+
+
+def _header(data_size: int) -> bytes:
+    return b"ISCP" + (16).to_bytes(4, "big") + data_size.to_bytes(4, "big") + b"\x01\0\0\0"
+
+
+# A header declaring 1 GB of data: over any size limit, so corruption.
+_IMPOSSIBLE_HEADER = _header(10**9)
+
+type _Script = Callable[[int, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+class _ScriptedDevice:
+    """A bare TCP device on loopback that plays ``script(n, reader, writer)`` on connection n.
+
+    For behaviour no real device should have (the virtual receiver models real ones).
+    """
+
+    def __init__(self, script: _Script) -> None:
+        self._script = script
+        self._connections = 0
+        self._server: asyncio.Server | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        assert self._server is not None
+        return "127.0.0.1", self._server.sockets[0].getsockname()[1]
+
+    async def __aenter__(self) -> Self:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        self._server.close_clients()
+        await self._server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connection, self._connections = self._connections, self._connections + 1
+        with contextlib.suppress(OSError):
+            await self._script(connection, reader, writer)
+        writer.transport.abort()
+
+
+async def _answer(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, answers: dict[str, str | bytes]
+) -> None:
+    """Answer each ``codeQSTN`` from ``answers`` (a message, or raw bytes); until EOF."""
+    decoder = FrameDecoder()
+    while data := await reader.read(65536):
+        for text in decoder.feed(data):
+            answer = answers.get(text[2:5]) if text.endswith("QSTN") else None
+            if isinstance(answer, str):
+                answer = encode(answer, terminator=DEVICE_END)
+            if answer is not None:
+                writer.write(answer)
 
 
 async def test_query_round_trip(client: Client, receiver: VirtualReceiver) -> None:
@@ -109,22 +194,52 @@ async def test_writes_are_paced(receiver: VirtualReceiver) -> None:
         assert client.stats.messages_out == 10
 
 
-async def test_garbage_and_oversize_do_not_break_the_connection(
-    client: Client, receiver: VirtualReceiver
+async def test_garbage_and_impossible_header_do_not_stop_the_stream(
+    client: Client, receiver: VirtualReceiver, escapes: list[dict[str, object]]
 ) -> None:
-    """Garbage and a huge declared size from the device are skipped; the next message arrives."""
+    """Garbage and a header declaring 1 GB are skipped; the next status arrives at once.
+
+    The connection is not dropped, and nothing waits for the gigabyte to pass.
+    """
     seen: list[m.Message] = []
     client.add_message_listener(seen.append)
     receiver.push_raw(b"\x00garbage\xff")
-    receiver.push_raw(
-        b"ISCP" + (16).to_bytes(4, "big") + (10**9).to_bytes(4, "big") + b"\x01\0\0\0"
-    )
+    receiver.push_raw(_IMPOSSIBLE_HEADER)
     receiver.push_raw(b"x" * 100)
-    await asyncio.sleep(0.05)
-    await receiver.drop_clients()  # the huge frame is never completed: reconnect clears it
-    await _until(lambda: client.connected and receiver.client_count == 1)
     receiver.push("NTIStill here")
     await _until(lambda: any(isinstance(x, m.Title) for x in seen))
+    assert client.stats.drops == 0
+    assert client.stats.dropped_frames == 1
+    assert client.stats.garbage_bytes == 9 + 12 + 100
+
+
+async def test_impossible_header_from_a_device_then_status(
+    escapes: list[dict[str, object]],
+) -> None:
+    """A device that sends an impossible header, then real status: the status arrives.
+
+    Sent in one write and in separate ones, as a device on a noisy line would.
+    """
+    status = encode("PWR01", terminator=DEVICE_END) + encode("MVL28", terminator=DEVICE_END)
+
+    async def device(_: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(_IMPOSSIBLE_HEADER + status)
+        await writer.drain()
+        writer.write(_IMPOSSIBLE_HEADER[:7])
+        await writer.drain()
+        await asyncio.sleep(0.01)
+        writer.write(_IMPOSSIBLE_HEADER[7:] + b"!1NT")
+        await writer.drain()
+        await asyncio.sleep(0.01)
+        writer.write(encode("NTIAfter", terminator=DEVICE_END))
+        await reader.read()
+
+    async with _ScriptedDevice(device) as server, Client(*server.address) as client:
+        seen: list[m.Message] = []
+        client.add_message_listener(seen.append)
+        await _until(lambda: [x.code for x in seen] == ["PWR", "MVL", "NTI"])
+        assert isinstance(seen[-1], m.Title)
+        assert client.stats.drops == 0
 
 
 async def test_listener_errors_are_logged_and_isolated(
@@ -168,16 +283,6 @@ async def test_reconnects_after_restart(client: Client, receiver: VirtualReceive
     assert client.stats.last_error
 
 
-async def test_reconnect_now_skips_the_wait(receiver: VirtualReceiver) -> None:
-    """reconnect_now() ends a long backoff wait."""
-    async with Client(receiver.host, receiver.port, reconnect_max_delay=60) as client:
-        await receiver.stop()
-        await _until(lambda: client.stats.reconnect_attempts >= 3)  # now waiting 1 s or more
-        await receiver.start()
-        client.reconnect_now()
-        await _until(lambda: client.connected, timeout=0.9)
-
-
 async def test_half_open_connection_is_detected(receiver: VirtualReceiver) -> None:
     """A device that stops answering while the socket stays open is a lost connection."""
     async with Client(
@@ -216,6 +321,121 @@ async def test_silent_sessions_count_connections_never_answered(
         assert client.stats.keepalive_failures > client.stats.silent_sessions
         receiver.stalled = False
         await _until(lambda: client.stats.silent_sessions == 0, timeout=5)
+
+
+async def _streaming_device(
+    connection: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, junk: bytes
+) -> None:
+    """First connection: ``junk`` forever, no answer. Later ones: a healthy device."""
+    if connection == 0:
+        while True:
+            writer.write(junk)
+            await writer.drain()
+            await asyncio.sleep(0.005)
+    writer.write(encode("NTIBack", terminator=DEVICE_END))
+    await _answer(reader, writer, {"PWR": "PWR01"})
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [b"\x00garbage\xff" * 50, _IMPOSSIBLE_HEADER + b"x" * 300],
+    ids=["garbage", "endless-impossible-frame"],
+)
+async def test_device_streaming_junk_is_dead(junk: bytes, escapes: list[dict[str, object]]) -> None:
+    """Bytes are no sign of life: a device that streams only junk fails the keepalive.
+
+    The client drops it, counts a session never answered in, reconnects, and follows
+    the device again once it speaks eISCP.
+    """
+
+    async def device(n: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _streaming_device(n, reader, writer, junk)
+
+    async with (
+        _ScriptedDevice(device) as server,
+        Client(
+            *server.address,
+            keepalive_idle=0.1,
+            keepalive_timeout=0.1,
+            reconnect_max_delay=0.05,
+        ) as client,
+    ):
+        events: list[tuple[bool, int]] = []
+        seen: list[m.Message] = []
+        client.add_connection_listener(lambda up: events.append((up, client.stats.silent_sessions)))
+        client.add_message_listener(seen.append)
+        await _until(lambda: len(events) == 2)
+        assert events[0] == (False, 1)  # dropped as a session never answered in
+        assert events[1][0]
+        assert client.stats.keepalive_failures == 1
+        await _until(lambda: [x.code for x in seen] == ["NTI"])
+        assert isinstance(await client.query("PWR"), m.Power)
+        assert client.stats.silent_sessions == 0
+
+
+async def test_sends_in_flight_fail_when_the_connection_drops(
+    receiver: VirtualReceiver, escapes: list[dict[str, object]]
+) -> None:
+    """Sends waiting in the paced queue, or for their turn, fail on a drop; none hangs."""
+    async with Client(receiver.host, receiver.port, pacing=0.5) as client:
+        await client.send("PWRQSTN")  # the next write must wait for the pacing
+        sends = [asyncio.create_task(client.send(f"MVL{n:02X}")) for n in range(3)]
+        query = asyncio.create_task(client.query("AMT"))
+        await _until(lambda: client.footprint().sends == 4)
+        await receiver.drop_clients()
+        done, pending = await asyncio.wait([*sends, query], timeout=5)
+        for task in pending:
+            task.cancel()
+        assert not pending
+        for task in done:
+            assert isinstance(task.exception(), ConnectionClosedError)
+        await _until(lambda: client.connected and receiver.client_count == 1)
+        assert client.footprint() == Footprint(tasks=4, sends=0, waiters=0, listeners=0)
+        assert isinstance(await client.query("PWR"), m.Power)
+
+
+async def test_failed_request_leaves_no_exception_unretrieved(
+    receiver: VirtualReceiver, escapes: list[dict[str, object]]
+) -> None:
+    """A request whose send fails on a drop raises once, and nothing escapes to asyncio."""
+    async with Client(receiver.host, receiver.port, pacing=0.5) as client:
+        await client.send("PWRQSTN")
+        held = asyncio.create_task(client.send("MVLUP"))  # taken, waiting for the pacing
+        request = asyncio.create_task(client.request("AMT01", "AMT"))  # still queued
+        await _until(lambda: client.footprint() == Footprint(4, 2, 1, 0))
+        await receiver.drop_clients()
+        done, _ = await asyncio.wait([request], timeout=5)
+        assert done == {request}
+        with pytest.raises(ConnectionClosedError):
+            request.result()
+        held.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionClosedError):
+            await held
+        del request, done, held
+        gc.collect()
+        assert [context["message"] for context in escapes] == []
+
+
+async def test_oversize_reply_fails_the_query_at_once(
+    escapes: list[dict[str, object]],
+) -> None:
+    """An NRI over the size cap is dropped, and the query for it fails at once.
+
+    The query's own timeout is far away; the next query works on the same connection.
+    """
+    data = b"!1NRI<?xml version='1.0'?><response status='ok'>" + b" " * MAX_DATA_SIZE
+    answers: dict[str, str | bytes] = {"NRI": _header(len(data)) + data, "PWR": "PWR01"}
+
+    async def device(_: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _answer(reader, writer, answers)
+
+    async with _ScriptedDevice(device) as server, Client(*server.address) as client:
+        with pytest.raises(MessageTooLargeError, match="NRI"):
+            await client.query("NRI", timeout=10)
+        assert client.footprint().waiters == 0
+        assert isinstance(await client.query("PWR"), m.Power)
+        assert client.stats.dropped_frames == 1
+        assert client.stats.drops == 0
 
 
 async def test_send_while_disconnected_raises(receiver: VirtualReceiver) -> None:
@@ -321,3 +541,67 @@ async def test_batch_listener_marks_the_end_of_each_read(
     await _until(lambda: events[-1] == "NTI")
     await client.query("PWR")
     assert "end" not in events[4:]
+
+
+async def _drop_cycle(client: Client, receiver: VirtualReceiver, number: int) -> None:
+    """Start sends and queries, drop the connection after ``number % 4`` loop turns.
+
+    So the drop finds a send being written, one waiting for its pacing slot, others
+    queued, and queries waiting for replies. Every one of them must be settled.
+    """
+    work: list[asyncio.Task[object]] = [
+        asyncio.create_task(client.send(f"MVL{level:02X}")) for level in range(3)
+    ]
+    work.append(asyncio.create_task(client.query("PWR")))
+    work.append(asyncio.create_task(client.request("AMT01", "AMT")))
+    for _ in range(number % 4):
+        await asyncio.sleep(0)
+    await receiver.drop_clients()
+    done, pending = await asyncio.wait(work, timeout=5)
+    for task in pending:
+        task.cancel()
+    assert not pending, f"cycle {number}: {len(pending)} sends or queries never settled"
+    for task in done:
+        error = task.exception()
+        assert error is None or isinstance(error, ConnectionClosedError), error
+
+
+@pytest.mark.parametrize("cycles", [300, 1000], ids=["300-cycles", "soak-1000-cycles"])
+async def test_drop_reconnect_cycles_leave_nothing_behind(
+    receiver: VirtualReceiver, cycles: int, escapes: list[dict[str, object]]
+) -> None:
+    """Drop/reconnect cycles with work in flight: after the last, every count is at baseline.
+
+    Counted: the event loop's tasks, and the client's footprint (its tasks, pending
+    sends, waiting queries, listeners). The memory of such a run is the soak
+    benchmark's to print. The cycles run without asyncio debug mode, which records a
+    stack for every callback and makes a cycle some 20 times slower.
+    """
+    asyncio.get_running_loop().set_debug(False)
+    async with Client(
+        receiver.host, receiver.port, pacing=0.002, reconnect_max_delay=0.01
+    ) as client:
+        ups: list[bool] = []
+        seen: list[m.Message] = []
+        client.add_connection_listener(ups.append)
+        client.add_message_listener(seen.append)
+        await client.query("PWR")
+        baseline_tasks = len(asyncio.all_tasks())
+        baseline = client.footprint()
+        assert baseline == Footprint(tasks=4, sends=0, waiters=0, listeners=2)
+
+        for number in range(cycles):
+            await _drop_cycle(client, receiver, number)
+            await _until(
+                lambda n=number: ups.count(True) == n + 1 and receiver.client_count == 1,
+                poll=0.001,
+            )
+
+        assert client.stats.drops == cycles
+        assert client.footprint() == baseline
+        assert len(asyncio.all_tasks()) == baseline_tasks
+        # The client still follows the device.
+        assert isinstance(await client.query("PWR"), m.Power)
+        receiver.push("NTIStill here")
+        await _until(lambda: isinstance(seen[-1], m.Title))
+    assert client.footprint() == Footprint(tasks=0, sends=0, waiters=0, listeners=2)
