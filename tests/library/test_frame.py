@@ -105,6 +105,8 @@ def test_impossible_size_resyncs_at_once(caplog: pytest.LogCaptureFixture) -> No
     assert decoder.feed(huge[10:] + encode("MVL20")) == ["!1MVL20"]
     assert len(decoder._buffer) == 0
     assert decoder.dropped_frames == 3
+    # Warned about once; a device sending them without end does not flood the log.
+    assert [r.levelno for r in caplog.records].count(logging.WARNING) == 1
     assert decoder.dropped == ()  # none of them told its code
 
 

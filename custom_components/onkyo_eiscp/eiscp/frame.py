@@ -61,7 +61,8 @@ class FrameDecoder:
     outside 16..:data:`MAX_HEADER_SIZE`, a data size over :data:`MAX_DATA_SIZE`) is
     corruption: the frame it declares is dropped and decoding goes on from the next
     magic at once, so nothing real that follows is lost. Invalid UTF-8 is replaced.
-    Each anomaly is logged when it happens and counted.
+    Each anomaly is counted and logged (a dropped header as a warning once per decoder,
+    then at debug level).
     """
 
     __slots__ = ("_buffer", "dropped", "dropped_frames", "garbage_bytes")
@@ -123,7 +124,9 @@ class FrameDecoder:
 
     def _drop(self, reason: str) -> None:
         self.dropped_frames += 1
-        _LOGGER.warning("Dropping an eISCP header that declares an impossible %s", reason)
+        # A broken or hostile device may send them without end: warn once per stream.
+        level = logging.WARNING if self.dropped_frames == 1 else logging.DEBUG
+        _LOGGER.log(level, "Dropping an eISCP header that declares an impossible %s", reason)
 
     def _garbage(self, count: int) -> None:
         if count > 0:
