@@ -443,6 +443,9 @@ async def test_send_while_disconnected_raises(receiver: VirtualReceiver) -> None
     client = Client(receiver.host, receiver.port)
     with pytest.raises(ConnectionClosedError):
         await client.send("PWR01")
+    with pytest.raises(ConnectionClosedError):
+        await client.query("PWR")
+    assert client.footprint() == Footprint(tasks=0, sends=0, waiters=0, listeners=0)
     with pytest.raises(FrameError):
         await client.send("PWR\r")
     await client.connect()
