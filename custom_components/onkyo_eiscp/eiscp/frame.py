@@ -138,7 +138,7 @@ def _code_after(buffer: bytearray, position: int) -> str | None:
     """The code of a message that starts at ``position`` (``!1NRI...`` gives ``"NRI"``).
 
     ``""`` when the bytes there are not the start of a message, None when too few have
-    arrived to tell (at most 5 are ever needed).
+    arrived to tell (five bytes after the header are all it needs).
     """
     head = bytes(buffer[position : position + _CODE_END])
     if len(head) < _CODE_END:
