@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator
 import contextlib
 import gc
 import logging
 import socket
-from typing import Self
 
 import pytest
 
@@ -20,13 +19,15 @@ from custom_components.onkyo_eiscp.eiscp.errors import (
     MessageTooLargeError,
     QueryTimeoutError,
 )
-from custom_components.onkyo_eiscp.eiscp.frame import (
-    DEVICE_END,
-    MAX_DATA_SIZE,
-    FrameDecoder,
-    encode,
-)
+from custom_components.onkyo_eiscp.eiscp.frame import MAX_DATA_SIZE, encode
+from tests.pioneer_support import no_escaped_exceptions
 from virtual_receiver import VirtualReceiver
+from virtual_receiver.faults import impossible_size
+
+__all__ = ["no_escaped_exceptions"]
+
+# Every test fails if an exception escaped to asyncio ("... was never retrieved").
+pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 
 
 @pytest.fixture
@@ -43,87 +44,11 @@ async def client(receiver: VirtualReceiver) -> AsyncGenerator[Client]:
         yield connection
 
 
-@pytest.fixture
-async def escapes() -> AsyncGenerator[list[dict[str, object]]]:
-    """What reaches the event loop's exception handler during the test: must be nothing.
-
-    "Future exception was never retrieved" and "Task exception was never retrieved"
-    are reported when the object is collected, so garbage is collected first.
-    """
-    loop = asyncio.get_running_loop()
-    seen: list[dict[str, object]] = []
-    previous = loop.get_exception_handler()
-    loop.set_exception_handler(lambda _, context: seen.append(context))
-    try:
-        yield seen
-        gc.collect()
-    finally:
-        loop.set_exception_handler(previous)
-    assert [context["message"] for context in seen] == []
-
-
 async def _until(predicate: object, timeout: float = 5.0, poll: float = 0.01) -> None:
     assert callable(predicate)
     async with asyncio.timeout(timeout):
         while not predicate():
             await asyncio.sleep(poll)
-
-
-def _header(data_size: int) -> bytes:
-    return b"ISCP" + (16).to_bytes(4, "big") + data_size.to_bytes(4, "big") + b"\x01\0\0\0"
-
-
-# A header declaring 1 GB of data: over any size limit, so corruption.
-_IMPOSSIBLE_HEADER = _header(10**9)
-
-type _Script = Callable[[int, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-class _ScriptedDevice:
-    """A bare TCP device on loopback that plays ``script(n, reader, writer)`` on connection n.
-
-    For behaviour no real device should have (the virtual receiver models real ones).
-    """
-
-    def __init__(self, script: _Script) -> None:
-        self._script = script
-        self._connections = 0
-        self._server: asyncio.Server | None = None
-
-    @property
-    def address(self) -> tuple[str, int]:
-        assert self._server is not None
-        return "127.0.0.1", self._server.sockets[0].getsockname()[1]
-
-    async def __aenter__(self) -> Self:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        self._server.close_clients()
-        await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connection, self._connections = self._connections, self._connections + 1
-        with contextlib.suppress(OSError):
-            await self._script(connection, reader, writer)
-        writer.transport.abort()
-
-
-async def _answer(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, answers: dict[str, str | bytes]
-) -> None:
-    """Answer each ``codeQSTN`` from ``answers`` (a message, or raw bytes); until EOF."""
-    decoder = FrameDecoder()
-    while data := await reader.read(65536):
-        for text in decoder.feed(data):
-            answer = answers.get(text[2:5]) if text.endswith("QSTN") else None
-            if isinstance(answer, str):
-                answer = encode(answer, terminator=DEVICE_END)
-            if answer is not None:
-                writer.write(answer)
 
 
 async def test_query_round_trip(client: Client, receiver: VirtualReceiver) -> None:
@@ -194,52 +119,30 @@ async def test_writes_are_paced(receiver: VirtualReceiver) -> None:
         assert client.stats.messages_out == 10
 
 
-async def test_garbage_and_impossible_header_do_not_stop_the_stream(
-    client: Client, receiver: VirtualReceiver, escapes: list[dict[str, object]]
+async def test_impossible_header_is_skipped_at_once(
+    client: Client, receiver: VirtualReceiver
 ) -> None:
-    """Garbage and a header declaring 1 GB are skipped; the next status arrives at once.
+    """Garbage and a header declaring 2 GB are skipped; the status after them arrives at once.
 
-    The connection is not dropped, and nothing waits for the gigabyte to pass.
+    Nothing waits for the declared bytes, whether the header comes in one read or in
+    pieces, and the connection is not dropped.
     """
     seen: list[m.Message] = []
     client.add_message_listener(seen.append)
-    receiver.push_raw(b"\x00garbage\xff")
-    receiver.push_raw(_IMPOSSIBLE_HEADER)
-    receiver.push_raw(b"x" * 100)
+    bad = impossible_size()
+    receiver.push_raw(b"\x00garbage\xff" + bad + b"x" * 100)
+    receiver.push("PWR01")
+    await _until(lambda: [x.code for x in seen] == ["PWR"])
+    for piece in (bad[:7], bad[7:] + b"!1NT"):  # the start of a message after it, too
+        received = client.stats.bytes_in
+        receiver.push_raw(piece)
+        await _until(lambda before=received: client.stats.bytes_in > before)
     receiver.push("NTIStill here")
-    await _until(lambda: any(isinstance(x, m.Title) for x in seen))
+    await _until(lambda: [x.code for x in seen] == ["PWR", "NTI"])
+    assert isinstance(seen[-1], m.Title)
     assert client.stats.drops == 0
-    assert client.stats.dropped_frames == 1
-    assert client.stats.garbage_bytes == 9 + 12 + 100
-
-
-async def test_impossible_header_from_a_device_then_status(
-    escapes: list[dict[str, object]],
-) -> None:
-    """A device that sends an impossible header, then real status: the status arrives.
-
-    Sent in one write and in separate ones, as a device on a noisy line would.
-    """
-    status = encode("PWR01", terminator=DEVICE_END) + encode("MVL28", terminator=DEVICE_END)
-
-    async def device(_: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.write(_IMPOSSIBLE_HEADER + status)
-        await writer.drain()
-        writer.write(_IMPOSSIBLE_HEADER[:7])
-        await writer.drain()
-        await asyncio.sleep(0.01)
-        writer.write(_IMPOSSIBLE_HEADER[7:] + b"!1NT")
-        await writer.drain()
-        await asyncio.sleep(0.01)
-        writer.write(encode("NTIAfter", terminator=DEVICE_END))
-        await reader.read()
-
-    async with _ScriptedDevice(device) as server, Client(*server.address) as client:
-        seen: list[m.Message] = []
-        client.add_message_listener(seen.append)
-        await _until(lambda: [x.code for x in seen] == ["PWR", "MVL", "NTI"])
-        assert isinstance(seen[-1], m.Title)
-        assert client.stats.drops == 0
+    assert client.stats.dropped_frames == 2
+    assert client.stats.garbage_bytes == 9 + 12 + 100 + 12 + 4
 
 
 async def test_listener_errors_are_logged_and_isolated(
@@ -323,59 +226,56 @@ async def test_silent_sessions_count_connections_never_answered(
         await _until(lambda: client.stats.silent_sessions == 0, timeout=5)
 
 
-async def _streaming_device(
-    connection: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, junk: bytes
-) -> None:
-    """First connection: ``junk`` forever, no answer. Later ones: a healthy device."""
-    if connection == 0:
-        while True:
-            writer.write(junk)
-            await writer.drain()
-            await asyncio.sleep(0.005)
-    writer.write(encode("NTIBack", terminator=DEVICE_END))
-    await _answer(reader, writer, {"PWR": "PWR01"})
-
-
 @pytest.mark.parametrize(
     "junk",
-    [b"\x00garbage\xff" * 50, _IMPOSSIBLE_HEADER + b"x" * 300],
+    [b"\x00garbage\xff" * 50, impossible_size() + b"x" * 300],
     ids=["garbage", "endless-impossible-frame"],
 )
-async def test_device_streaming_junk_is_dead(junk: bytes, escapes: list[dict[str, object]]) -> None:
+async def test_device_streaming_junk_is_dead(junk: bytes, receiver: VirtualReceiver) -> None:
     """Bytes are no sign of life: a device that streams only junk fails the keepalive.
 
     The client drops it, counts a session never answered in, reconnects, and follows
     the device again once it speaks eISCP.
     """
 
-    async def device(n: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _streaming_device(n, reader, writer, junk)
+    async def babble() -> None:
+        while True:
+            receiver.push_raw(junk)
+            await asyncio.sleep(0.005)
 
-    async with (
-        _ScriptedDevice(device) as server,
-        Client(
-            *server.address,
+    receiver.stalled = True  # answers nothing, keepalives included
+    babbler = asyncio.create_task(babble())
+    events: list[tuple[bool, int]] = []
+
+    def on_connection(up: bool) -> None:
+        events.append((up, client.stats.silent_sessions))
+        babbler.cancel()
+        receiver.stalled = False
+
+    try:
+        async with Client(
+            receiver.host,
+            receiver.port,
             keepalive_idle=0.1,
             keepalive_timeout=0.1,
             reconnect_max_delay=0.05,
-        ) as client,
-    ):
-        events: list[tuple[bool, int]] = []
-        seen: list[m.Message] = []
-        client.add_connection_listener(lambda up: events.append((up, client.stats.silent_sessions)))
-        client.add_message_listener(seen.append)
-        await _until(lambda: len(events) == 2)
-        assert events[0] == (False, 1)  # dropped as a session never answered in
-        assert events[1][0]
-        assert client.stats.keepalive_failures == 1
-        await _until(lambda: [x.code for x in seen] == ["NTI"])
-        assert isinstance(await client.query("PWR"), m.Power)
-        assert client.stats.silent_sessions == 0
+        ) as client:
+            seen: list[m.Message] = []
+            client.add_connection_listener(on_connection)
+            client.add_message_listener(seen.append)
+            await _until(lambda: len(events) == 2)
+            assert events == [(False, 1), (True, 1)]  # dropped as a session never answered in
+            assert client.stats.keepalive_failures == 1
+            assert client.stats.bytes_in > 0
+            receiver.push("NTIBack")
+            await _until(lambda: [x.code for x in seen] == ["NTI"])
+            assert isinstance(await client.query("PWR"), m.Power)
+            assert client.stats.silent_sessions == 0
+    finally:
+        babbler.cancel()
 
 
-async def test_sends_in_flight_fail_when_the_connection_drops(
-    receiver: VirtualReceiver, escapes: list[dict[str, object]]
-) -> None:
+async def test_sends_in_flight_fail_when_the_connection_drops(receiver: VirtualReceiver) -> None:
     """Sends waiting in the paced queue, or for their turn, fail on a drop; none hangs."""
     async with Client(receiver.host, receiver.port, pacing=0.5) as client:
         await client.send("PWRQSTN")  # the next write must wait for the pacing
@@ -395,7 +295,7 @@ async def test_sends_in_flight_fail_when_the_connection_drops(
 
 
 async def test_failed_request_leaves_no_exception_unretrieved(
-    receiver: VirtualReceiver, escapes: list[dict[str, object]]
+    receiver: VirtualReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A request whose send fails on a drop raises once, and nothing escapes to asyncio."""
     async with Client(receiver.host, receiver.port, pacing=0.5) as client:
@@ -413,23 +313,17 @@ async def test_failed_request_leaves_no_exception_unretrieved(
             await held
         del request, done, held
         gc.collect()
-        assert [context["message"] for context in escapes] == []
+        escaped = [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()]
+        assert escaped == []
 
 
-async def test_oversize_reply_fails_the_query_at_once(
-    escapes: list[dict[str, object]],
-) -> None:
+async def test_oversize_reply_fails_the_query_at_once(receiver: VirtualReceiver) -> None:
     """An NRI over the size cap is dropped, and the query for it fails at once.
 
     The query's own timeout is far away; the next query works on the same connection.
     """
-    data = b"!1NRI<?xml version='1.0'?><response status='ok'>" + b" " * MAX_DATA_SIZE
-    answers: dict[str, str | bytes] = {"NRI": _header(len(data)) + data, "PWR": "PWR01"}
-
-    async def device(_: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _answer(reader, writer, answers)
-
-    async with _ScriptedDevice(device) as server, Client(*server.address) as client:
+    receiver.nri_override = f"<response status='ok'>{'x' * MAX_DATA_SIZE}</response>"
+    async with Client(receiver.host, receiver.port) as client:
         with pytest.raises(MessageTooLargeError, match="NRI"):
             await client.query("NRI", timeout=10)
         assert client.footprint().waiters == 0
@@ -571,7 +465,7 @@ async def _drop_cycle(client: Client, receiver: VirtualReceiver, number: int) ->
 
 @pytest.mark.parametrize("cycles", [300, 1000], ids=["300-cycles", "soak-1000-cycles"])
 async def test_drop_reconnect_cycles_leave_nothing_behind(
-    receiver: VirtualReceiver, cycles: int, escapes: list[dict[str, object]]
+    receiver: VirtualReceiver, cycles: int
 ) -> None:
     """Drop/reconnect cycles with work in flight: after the last, every count is at baseline.
 
