@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+import contextlib
+import gc
 import logging
 import socket
 
 import pytest
 
 from custom_components.onkyo_eiscp.eiscp import messages as m
-from custom_components.onkyo_eiscp.eiscp.client import Client, backoff_delay
+from custom_components.onkyo_eiscp.eiscp.client import Client, Footprint, backoff_delay
 from custom_components.onkyo_eiscp.eiscp.errors import (
     ConnectionClosedError,
     FrameError,
+    MessageTooLargeError,
     QueryTimeoutError,
 )
-from custom_components.onkyo_eiscp.eiscp.frame import encode
+from custom_components.onkyo_eiscp.eiscp.frame import MAX_DATA_SIZE, encode
+from tests.pioneer_support import no_escaped_exceptions
 from virtual_receiver import VirtualReceiver
+from virtual_receiver.faults import impossible_size
+
+__all__ = ["no_escaped_exceptions"]
+
+# Every test fails if an exception escaped to asyncio ("... was never retrieved").
+pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 
 
 @pytest.fixture
@@ -34,11 +44,11 @@ async def client(receiver: VirtualReceiver) -> AsyncGenerator[Client]:
         yield connection
 
 
-async def _until(predicate: object, timeout: float = 5.0) -> None:
+async def _until(predicate: object, timeout: float = 5.0, poll: float = 0.01) -> None:
     assert callable(predicate)
     async with asyncio.timeout(timeout):
         while not predicate():
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(poll)
 
 
 async def test_query_round_trip(client: Client, receiver: VirtualReceiver) -> None:
@@ -109,22 +119,30 @@ async def test_writes_are_paced(receiver: VirtualReceiver) -> None:
         assert client.stats.messages_out == 10
 
 
-async def test_garbage_and_oversize_do_not_break_the_connection(
+async def test_impossible_header_is_skipped_at_once(
     client: Client, receiver: VirtualReceiver
 ) -> None:
-    """Garbage and a huge declared size from the device are skipped; the next message arrives."""
+    """Garbage and a header declaring 2 GB are skipped; the status after them arrives at once.
+
+    Nothing waits for the declared bytes, whether the header comes in one read or in
+    pieces, and the connection is not dropped.
+    """
     seen: list[m.Message] = []
     client.add_message_listener(seen.append)
-    receiver.push_raw(b"\x00garbage\xff")
-    receiver.push_raw(
-        b"ISCP" + (16).to_bytes(4, "big") + (10**9).to_bytes(4, "big") + b"\x01\0\0\0"
-    )
-    receiver.push_raw(b"x" * 100)
-    await asyncio.sleep(0.05)
-    await receiver.drop_clients()  # the huge frame is never completed: reconnect clears it
-    await _until(lambda: client.connected and receiver.client_count == 1)
+    bad = impossible_size()
+    receiver.push_raw(b"\x00garbage\xff" + bad + b"x" * 100)
+    receiver.push("PWR01")
+    await _until(lambda: [x.code for x in seen] == ["PWR"])
+    for piece in (bad[:7], bad[7:] + b"!1NT"):  # the start of a message after it, too
+        received = client.stats.bytes_in
+        receiver.push_raw(piece)
+        await _until(lambda before=received: client.stats.bytes_in > before)
     receiver.push("NTIStill here")
-    await _until(lambda: any(isinstance(x, m.Title) for x in seen))
+    await _until(lambda: [x.code for x in seen] == ["PWR", "NTI"])
+    assert isinstance(seen[-1], m.Title)
+    assert client.stats.drops == 0
+    assert client.stats.dropped_frames == 2
+    assert client.stats.garbage_bytes == 9 + 12 + 100 + 12 + 4
 
 
 async def test_listener_errors_are_logged_and_isolated(
@@ -168,16 +186,6 @@ async def test_reconnects_after_restart(client: Client, receiver: VirtualReceive
     assert client.stats.last_error
 
 
-async def test_reconnect_now_skips_the_wait(receiver: VirtualReceiver) -> None:
-    """reconnect_now() ends a long backoff wait."""
-    async with Client(receiver.host, receiver.port, reconnect_max_delay=60) as client:
-        await receiver.stop()
-        await _until(lambda: client.stats.reconnect_attempts >= 3)  # now waiting 1 s or more
-        await receiver.start()
-        client.reconnect_now()
-        await _until(lambda: client.connected, timeout=0.9)
-
-
 async def test_half_open_connection_is_detected(receiver: VirtualReceiver) -> None:
     """A device that stops answering while the socket stays open is a lost connection."""
     async with Client(
@@ -218,11 +226,120 @@ async def test_silent_sessions_count_connections_never_answered(
         await _until(lambda: client.stats.silent_sessions == 0, timeout=5)
 
 
+@pytest.mark.parametrize(
+    "junk",
+    [b"\x00garbage\xff" * 50, impossible_size() + b"x" * 300],
+    ids=["garbage", "endless-impossible-frame"],
+)
+async def test_device_streaming_junk_is_dead(junk: bytes, receiver: VirtualReceiver) -> None:
+    """Bytes are no sign of life: a device that streams only junk fails the keepalive.
+
+    The client drops it, counts a session never answered in, reconnects, and follows
+    the device again once it speaks eISCP.
+    """
+
+    async def babble() -> None:
+        while True:
+            receiver.push_raw(junk)
+            await asyncio.sleep(0.005)
+
+    receiver.stalled = True  # answers nothing, keepalives included
+    babbler = asyncio.create_task(babble())
+    events: list[tuple[bool, int]] = []
+
+    def on_connection(up: bool) -> None:
+        events.append((up, client.stats.silent_sessions))
+        babbler.cancel()
+        receiver.stalled = False
+
+    try:
+        async with Client(
+            receiver.host,
+            receiver.port,
+            keepalive_idle=0.1,
+            keepalive_timeout=0.1,
+            reconnect_max_delay=0.05,
+        ) as client:
+            seen: list[m.Message] = []
+            client.add_connection_listener(on_connection)
+            client.add_message_listener(seen.append)
+            await _until(lambda: len(events) == 2)
+            assert events == [(False, 1), (True, 1)]  # dropped as a session never answered in
+            assert client.stats.keepalive_failures == 1
+            assert client.stats.bytes_in > 0
+            receiver.push("NTIBack")
+            await _until(lambda: [x.code for x in seen] == ["NTI"])
+            assert isinstance(await client.query("PWR"), m.Power)
+            assert client.stats.silent_sessions == 0
+    finally:
+        babbler.cancel()
+
+
+async def test_sends_in_flight_fail_when_the_connection_drops(receiver: VirtualReceiver) -> None:
+    """Sends waiting in the paced queue, or for their turn, fail on a drop; none hangs."""
+    async with Client(receiver.host, receiver.port, pacing=0.5) as client:
+        await client.send("PWRQSTN")  # the next write must wait for the pacing
+        sends = [asyncio.create_task(client.send(f"MVL{n:02X}")) for n in range(3)]
+        query = asyncio.create_task(client.query("AMT"))
+        await _until(lambda: client.footprint().sends == 4)
+        await receiver.drop_clients()
+        done, pending = await asyncio.wait([*sends, query], timeout=5)
+        for task in pending:
+            task.cancel()
+        assert not pending
+        for task in done:
+            assert isinstance(task.exception(), ConnectionClosedError)
+        await _until(lambda: client.connected and receiver.client_count == 1)
+        assert client.footprint() == Footprint(tasks=4, sends=0, waiters=0, listeners=0)
+        assert isinstance(await client.query("PWR"), m.Power)
+
+
+async def test_failed_request_leaves_no_exception_unretrieved(
+    receiver: VirtualReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request whose send fails on a drop raises once, and nothing escapes to asyncio."""
+    async with Client(receiver.host, receiver.port, pacing=0.5) as client:
+        await client.send("PWRQSTN")
+        held = asyncio.create_task(client.send("MVLUP"))  # taken, waiting for the pacing
+        request = asyncio.create_task(client.request("AMT01", "AMT"))  # still queued
+        await _until(lambda: client.footprint() == Footprint(4, 2, 1, 0))
+        await receiver.drop_clients()
+        done, _ = await asyncio.wait([request], timeout=5)
+        assert done == {request}
+        with pytest.raises(ConnectionClosedError):
+            request.result()
+        held.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionClosedError):
+            await held
+        del request, done, held
+        gc.collect()
+        escaped = [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()]
+        assert escaped == []
+
+
+async def test_oversize_reply_fails_the_query_at_once(receiver: VirtualReceiver) -> None:
+    """An NRI over the size cap is dropped, and the query for it fails at once.
+
+    The query's own timeout is far away; the next query works on the same connection.
+    """
+    receiver.nri_override = f"<response status='ok'>{'x' * MAX_DATA_SIZE}</response>"
+    async with Client(receiver.host, receiver.port) as client:
+        with pytest.raises(MessageTooLargeError, match="NRI"):
+            await client.query("NRI", timeout=10)
+        assert client.footprint().waiters == 0
+        assert isinstance(await client.query("PWR"), m.Power)
+        assert client.stats.dropped_frames == 1
+        assert client.stats.drops == 0
+
+
 async def test_send_while_disconnected_raises(receiver: VirtualReceiver) -> None:
     """Sending without a connection raises; so do pending queries when it drops."""
     client = Client(receiver.host, receiver.port)
     with pytest.raises(ConnectionClosedError):
         await client.send("PWR01")
+    with pytest.raises(ConnectionClosedError):
+        await client.query("PWR")
+    assert client.footprint() == Footprint(tasks=0, sends=0, waiters=0, listeners=0)
     with pytest.raises(FrameError):
         await client.send("PWR\r")
     await client.connect()
@@ -321,3 +438,67 @@ async def test_batch_listener_marks_the_end_of_each_read(
     await _until(lambda: events[-1] == "NTI")
     await client.query("PWR")
     assert "end" not in events[4:]
+
+
+async def _drop_cycle(client: Client, receiver: VirtualReceiver, number: int) -> None:
+    """Start sends and queries, drop the connection after ``number % 4`` loop turns.
+
+    So the drop finds a send being written, one waiting for its pacing slot, others
+    queued, and queries waiting for replies. Every one of them must be settled.
+    """
+    work: list[asyncio.Task[object]] = [
+        asyncio.create_task(client.send(f"MVL{level:02X}")) for level in range(3)
+    ]
+    work.append(asyncio.create_task(client.query("PWR")))
+    work.append(asyncio.create_task(client.request("AMT01", "AMT")))
+    for _ in range(number % 4):
+        await asyncio.sleep(0)
+    await receiver.drop_clients()
+    done, pending = await asyncio.wait(work, timeout=5)
+    for task in pending:
+        task.cancel()
+    assert not pending, f"cycle {number}: {len(pending)} sends or queries never settled"
+    for task in done:
+        error = task.exception()
+        assert error is None or isinstance(error, ConnectionClosedError), error
+
+
+@pytest.mark.parametrize("cycles", [300, 1000], ids=["300-cycles", "soak-1000-cycles"])
+async def test_drop_reconnect_cycles_leave_nothing_behind(
+    receiver: VirtualReceiver, cycles: int
+) -> None:
+    """Drop/reconnect cycles with work in flight: after the last, every count is at baseline.
+
+    Counted: the event loop's tasks, and the client's footprint (its tasks, pending
+    sends, waiting queries, listeners). The memory of such a run is the soak
+    benchmark's to print. The cycles run without asyncio debug mode, which records a
+    stack for every callback and makes a cycle some 20 times slower.
+    """
+    asyncio.get_running_loop().set_debug(False)
+    async with Client(
+        receiver.host, receiver.port, pacing=0.002, reconnect_max_delay=0.01
+    ) as client:
+        ups: list[bool] = []
+        seen: list[m.Message] = []
+        client.add_connection_listener(ups.append)
+        client.add_message_listener(seen.append)
+        await client.query("PWR")
+        baseline_tasks = len(asyncio.all_tasks())
+        baseline = client.footprint()
+        assert baseline == Footprint(tasks=4, sends=0, waiters=0, listeners=2)
+
+        for number in range(cycles):
+            await _drop_cycle(client, receiver, number)
+            await _until(
+                lambda n=number: ups.count(True) == n + 1 and receiver.client_count == 1,
+                poll=0.001,
+            )
+
+        assert client.stats.drops == cycles
+        assert client.footprint() == baseline
+        assert len(asyncio.all_tasks()) == baseline_tasks
+        # The client still follows the device.
+        assert isinstance(await client.query("PWR"), m.Power)
+        receiver.push("NTIStill here")
+        await _until(lambda: isinstance(seen[-1], m.Title))
+    assert client.footprint() == Footprint(tasks=0, sends=0, waiters=0, listeners=2)

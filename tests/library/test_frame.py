@@ -5,21 +5,25 @@ from __future__ import annotations
 import logging
 import struct
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 import pytest
 
 from custom_components.onkyo_eiscp.eiscp.errors import FrameError
 from custom_components.onkyo_eiscp.eiscp.frame import (
+    MAGIC,
     MAX_DATA_SIZE,
     FrameDecoder,
     encode,
 )
 
 
+def _header(header_size: int, data_size: int) -> bytes:
+    return b"ISCP" + struct.pack(">II", header_size, data_size) + b"\x01\x00\x00\x00"
+
+
 def _packet(data: bytes, header_size: int = 16, declared: int | None = None) -> bytes:
     size = len(data) if declared is None else declared
-    header = b"ISCP" + struct.pack(">II", header_size, size) + b"\x01\x00\x00\x00"
-    return header + b"\x00" * (header_size - 16) + data
+    return _header(header_size, size) + b"\x00" * (header_size - 16) + data
 
 
 def test_encode_layout() -> None:
@@ -74,7 +78,7 @@ def test_garbage_is_skipped(caplog: pytest.LogCaptureFixture) -> None:
     decoder = FrameDecoder()
     out = decoder.feed(b"junk" + encode("PWR01") + b"\x00\xffISC" + b"more" + encode("AMT00"))
     assert out == ["!1PWR01", "!1AMT00"]
-    assert decoder.stats.garbage_bytes == 4 + 9
+    assert decoder.garbage_bytes == 4 + 9
     assert "not eISCP" in caplog.text
 
 
@@ -86,34 +90,70 @@ def test_magic_split_across_reads() -> None:
     assert decoder.feed(packet[2:]) == ["!1PWR01"]
 
 
-def test_oversize_declaration_is_skipped_without_allocating(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A declared size over the cap is dropped as it arrives; the next frame decodes."""
+def test_impossible_size_resyncs_at_once(caplog: pytest.LogCaptureFixture) -> None:
+    """A declared size over the cap is corruption: the very next frame decodes at once.
+
+    Nothing waits for (or drops) the declared bytes, and nothing of them is kept.
+    """
     decoder = FrameDecoder()
-    huge = MAX_DATA_SIZE + 1
-    assert decoder.feed(_packet(b"", declared=huge)) == []
-    assert "Skipping eISCP packet declaring" in caplog.text
-    chunk = b"A" * 65536
-    for _ in range(huge // len(chunk)):
-        assert decoder.feed(chunk) == []
-        assert len(decoder._buffer) < 1024  # nothing of the huge frame is kept
-    rest = huge % len(chunk)
-    assert decoder.feed(b"A" * rest + encode("PWR01")) == ["!1PWR01"]
-    assert decoder.stats.oversize == 1
+    huge = _packet(b"", declared=MAX_DATA_SIZE + 1)
+    assert decoder.feed(huge + encode("PWR01")) == ["!1PWR01"]
+    assert "impossible data size" in caplog.text
+    assert decoder.feed(huge + b"A" * 100) == []
+    assert decoder.feed(encode("AMT00")) == ["!1AMT00"]
+    assert decoder.feed(huge[:10]) == []
+    assert decoder.feed(huge[10:] + encode("MVL20")) == ["!1MVL20"]
+    assert len(decoder._buffer) == 0
+    assert decoder.dropped_frames == 3
+    # Warned about once; a device sending them without end does not flood the log.
+    assert [r.levelno for r in caplog.records].count(logging.WARNING) == 1
+    assert decoder.dropped == ()  # none of them told its code
 
 
-def test_oversize_declaration_in_one_read() -> None:
-    """An oversize frame fully inside one read is skipped too."""
+def test_oversize_frame_in_one_read() -> None:
+    """A real frame over the cap, body and all, is dropped; the next frame decodes."""
     body = b"B" * (MAX_DATA_SIZE + 10)
-    assert FrameDecoder().feed(_packet(body) + encode("PWR00")) == ["!1PWR00"]
+    decoder = FrameDecoder()
+    assert decoder.feed(_packet(body) + encode("PWR00")) == ["!1PWR00"]
+    assert decoder.garbage_bytes == len(body) + 12
+    assert decoder.dropped_frames == 1
+
+
+def test_dropped_frame_tells_its_code() -> None:
+    """The code right after an impossible header is reported, for one feed only."""
+    decoder = FrameDecoder()
+    nri = _packet(b"!1NRI<?xml version='1.0'?>" + b" " * MAX_DATA_SIZE)
+    assert decoder.feed(nri + encode("PWR01")) == ["!1PWR01"]
+    assert decoder.dropped == ("NRI",)
+    assert decoder.feed(encode("AMT00")) == ["!1AMT00"]
+    assert decoder.dropped == ()
+    # The header and the code may come in pieces: the code is awaited (5 bytes at most).
+    assert decoder.feed(nri[:18]) == []
+    assert decoder.dropped == ()
+    assert decoder.feed(nri[18:20]) == []
+    assert decoder.dropped == ()
+    assert decoder.feed(nri[20:] + encode("PWR01")) == ["!1PWR01"]
+    assert decoder.dropped == ("NRI",)
+    # Not a message start: nothing is awaited, nothing reported.
+    for after in (b"xx", b"!1nri", b"!1N\x00"):
+        assert decoder.feed(_packet(after, declared=MAX_DATA_SIZE + 1)) == []
+        assert decoder.dropped == ()
+    assert decoder.feed(_packet(b"", declared=MAX_DATA_SIZE + 1) + b"!") == []
+    assert decoder.feed(encode("PWR00")) == ["!1PWR00"]
+
+
+def test_impossible_size_behind_a_long_header_resyncs_at_once() -> None:
+    """A frame inside the span of a long corrupt header still decodes at once."""
+    corrupt = _packet(b"", header_size=64, declared=MAX_DATA_SIZE + 1)[:16]
+    assert FrameDecoder().feed(corrupt + encode("PWR01")) == ["!1PWR01"]
 
 
 def test_bad_header_size_resyncs(caplog: pytest.LogCaptureFixture) -> None:
     """Header sizes below 16 or absurdly large are refused; decoding goes on."""
     decoder = FrameDecoder()
     assert decoder.feed(_packet(b"!1PWR01\r", header_size=8)[:16] + encode("AMT01")) == ["!1AMT01"]
-    assert decoder.stats.bad_header == 1
+    assert decoder.dropped_frames == 1
+    assert decoder.dropped == ()
     assert "header size 8" in caplog.text
 
 
@@ -126,7 +166,7 @@ def test_empty_frame_yields_nothing() -> None:
     """A frame of terminators only carries no message."""
     decoder = FrameDecoder()
     assert decoder.feed(_packet(b"\r\n")) == []
-    assert decoder.stats.frames == 1
+    assert (decoder.garbage_bytes, decoder.dropped_frames) == (0, 0)
 
 
 _TEXT = st.text(
@@ -168,3 +208,54 @@ def test_fuzz_never_raises_and_recovers(noise: bytes, cuts: list[int]) -> None:
     decoder.feed(noise[position:])
     decoder.feed(b"\x00" * (MAX_DATA_SIZE + 64))
     assert decoder.feed(encode("PWR01") + encode("AMT00")) == ["!1PWR01", "!1AMT00"]
+
+
+# Headers that cannot be true: a data size over the cap, or a header size out of range.
+_IMPOSSIBLE = st.one_of(
+    st.builds(_header, st.integers(16, 64), st.integers(MAX_DATA_SIZE + 1, 2**32 - 1)),
+    st.builds(
+        _header,
+        st.one_of(st.integers(0, 15), st.integers(65, 2**32 - 1)),
+        st.integers(0, 2**32 - 1),
+    ),
+)
+
+
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.tuples(st.just("frame"), _TEXT),
+            st.tuples(st.just("noise"), st.binary(max_size=64)),
+            st.tuples(st.just("impossible"), _IMPOSSIBLE),
+        ),
+        max_size=30,
+    ),
+    cuts=st.lists(st.integers(1, 64)),
+)
+@settings(max_examples=300, deadline=None)
+def test_corruption_never_loses_a_later_frame(
+    parts: list[tuple[str, str | bytes]], cuts: list[int]
+) -> None:
+    """Garbage and impossible headers between valid frames lose none of the frames.
+
+    The noise holds no magic (a magic with a plausible size would rightly swallow what
+    it declares); impossible headers are refused at once, whatever follows them.
+    """
+    chunks: list[bytes] = []
+    expected: list[str] = []
+    for _, value in parts:
+        if isinstance(value, str):
+            chunks.append(encode(value))
+            expected.append(f"!1{value}")
+        else:
+            chunks.append(value)
+    stream = b"".join(chunks)
+    assume(stream.count(MAGIC) == sum(kind != "noise" for kind, _ in parts))
+    decoder = FrameDecoder()
+    out: list[str] = []
+    position = 0
+    for cut in [*cuts, len(stream)]:
+        out += decoder.feed(stream[position : position + cut])
+        position += cut
+    out += decoder.feed(stream[position:] + encode("PWR01"))
+    assert out == [*expected, "!1PWR01"]

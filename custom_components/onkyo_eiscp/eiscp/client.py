@@ -3,11 +3,14 @@
 One TCP connection per device. While it is up, three tasks run: a reader (bytes ->
 frames -> typed messages -> listeners and waiting queries), a writer (one queue, writes
 paced at least ``pacing`` apart, because a device needs 50 ms between the messages it
-receives) and a keepalive (after ``keepalive_idle`` quiet seconds it asks the device
-something; no answer within ``keepalive_timeout`` means the connection is half-open,
-as when a receiver with network standby off is switched off). When any of them ends,
-the connection is lost: a supervisor reconnects, first at once, then with exponential
-backoff and jitter capped at ``reconnect_max_delay``, until :meth:`Client.close`.
+receives) and a keepalive (after ``keepalive_idle`` seconds without a message it asks
+the device something; no message within ``keepalive_timeout`` means the connection is
+half-open, as when a receiver with network standby off is switched off, or that the
+device sends nothing that decodes). Only decoded messages are signs of life, never bytes.
+When any of the tasks ends, the connection is lost: every send and query still pending
+fails with ConnectionClosedError, and a supervisor reconnects, first at once, then with
+exponential backoff and jitter capped at ``reconnect_max_delay``, until
+:meth:`Client.close`.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from dataclasses import dataclass
 import logging
 import random
 import time
-from typing import Self
+from typing import Any, Self
 
 from . import commands, parser
 from .const import DEFAULT_PORT
-from .errors import ConnectionClosedError, QueryTimeoutError
+from .errors import ConnectionClosedError, MessageTooLargeError, QueryTimeoutError
 from .frame import FrameDecoder, encode
 from .messages import Message
 
@@ -47,8 +50,25 @@ class ConnectionStats:
     messages_in: int = 0
     messages_out: int = 0
     bytes_in: int = 0
+    # Bytes skipped as not eISCP, and frames dropped for an impossible header.
+    garbage_bytes: int = 0
+    dropped_frames: int = 0
     last_error: str | None = None
     connected_since: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Footprint:
+    """What a client holds at one moment (for leak checks and benchmarks).
+
+    Between sessions and after :meth:`Client.close`, ``sends`` and ``waiters`` are 0;
+    ``tasks`` is 0 after close.
+    """
+
+    tasks: int  # the supervisor and the reader, writer and keepalive of the session
+    sends: int  # sends queued or being written
+    waiters: int  # queries waiting for their reply
+    listeners: int  # message, batch and connection listeners
 
 
 def backoff_delay(attempt: int, cap: float, rng: Callable[[], float] = random.random) -> float:
@@ -103,10 +123,11 @@ class Client:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._supervisor: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._writing = False
         self._connected = False
         self._closed = False
-        self._last_received = 0.0
+        self._last_message = 0.0
         self._heard = False
         self._last_write = float("-inf")
 
@@ -126,6 +147,17 @@ class Client:
     def connected(self) -> bool:
         """Whether the connection is up."""
         return self._connected
+
+    def footprint(self) -> Footprint:
+        """The tasks, pending sends, waiting queries and listeners the client holds now."""
+        return Footprint(
+            tasks=len(self._tasks) + (self._supervisor is not None),
+            sends=self._queue.qsize() + self._writing,
+            waiters=sum(map(len, self._waiters.values())),
+            listeners=len(self._message_listeners)
+            + len(self._batch_listeners)
+            + len(self._connection_listeners),
+        )
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -163,10 +195,6 @@ class Client:
     async def __aexit__(self, *exc_info: object) -> None:
         """Close."""
         await self.close()
-
-    def reconnect_now(self) -> None:
-        """Skip the current reconnect wait (e.g. the device was just re-discovered)."""
-        self._wake.set()
 
     # --- listeners -------------------------------------------------------------------
 
@@ -214,11 +242,12 @@ class Client:
         """Send ``message`` and return the first message with ``reply_code`` after it.
 
         A device's ``N/A`` comes back as NotAvailable. QueryTimeoutError when nothing
-        arrives in time (devices ignore some queries: that is normal).
+        arrives in time (devices ignore some queries: that is normal), MessageTooLargeError
+        at once when the reply came in a frame too large to read, ConnectionClosedError
+        when the connection is or goes down first.
         """
         reply: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
-        waiters = self._waiters.setdefault(reply_code, [])
-        waiters.append(reply)
+        self._waiters.setdefault(reply_code, []).append(reply)
         try:
             await self.send(message)
             async with asyncio.timeout(self._query_timeout if timeout is None else timeout):
@@ -226,7 +255,23 @@ class Client:
         except TimeoutError as err:
             raise QueryTimeoutError(f"no {reply_code} reply to {message}") from err
         finally:
-            _discard(self._waiters.get(reply_code, []), reply)
+            self._forget(reply_code, reply)
+
+    def _forget(self, code: str, reply: asyncio.Future[Message]) -> None:
+        """Unregister a reply future whose request is over, leaving nothing behind.
+
+        When the send failed, the reply may have been failed too, and never awaited:
+        its exception is retrieved here so that asyncio has nothing to report.
+        """
+        waiters = self._waiters.get(code)
+        if waiters is not None:
+            _discard(waiters, reply)
+            if not waiters:
+                del self._waiters[code]
+        if not reply.done():
+            reply.cancel()
+        elif not reply.cancelled():
+            reply.exception()
 
     # --- the connection --------------------------------------------------------------
 
@@ -242,7 +287,7 @@ class Client:
             ) from err
         self._reader, self._writer = reader, writer
         self._connected = True
-        self._last_received = asyncio.get_running_loop().time()
+        self._last_message = asyncio.get_running_loop().time()
         self.stats.connects += 1
         self.stats.connected_since = time.time()
         _LOGGER.debug("Connected to %s:%s", self._host, self._port)
@@ -267,11 +312,8 @@ class Client:
         while True:
             delay = backoff_delay(attempt, self._reconnect_max_delay)
             attempt += 1
-            self._wake.clear()
             if delay:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(delay):
-                        await self._wake.wait()
+                await asyncio.sleep(delay)
             self.stats.reconnect_attempts += 1
             try:
                 await self._open()
@@ -283,7 +325,7 @@ class Client:
     async def _session(self) -> None:
         """Run reader, writer and keepalive until one of them ends; then drop the socket."""
         self._heard = False
-        tasks = [
+        tasks = self._tasks = [
             asyncio.create_task(self._read_loop()),
             asyncio.create_task(self._write_loop()),
             asyncio.create_task(self._keepalive_loop()),
@@ -293,33 +335,46 @@ class Client:
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            self._tasks = []
             self._drop_socket()
+        for result in results:
+            if isinstance(result, Exception):
+                _LOGGER.error("Error in the connection to %s", self._host, exc_info=result)
 
     async def _read_loop(self) -> None:
         reader = self._reader
         assert reader is not None
         decoder = FrameDecoder()
         loop = asyncio.get_running_loop()
+        stats = self.stats
+        garbage_before, dropped_before = stats.garbage_bytes, stats.dropped_frames
         while True:
             try:
                 data = await reader.read(_READ_SIZE)
             except OSError as err:
-                self.stats.last_error = str(err) or type(err).__name__
+                stats.last_error = str(err) or type(err).__name__
                 return
             if not data:
-                self.stats.last_error = "closed by the device"
+                stats.last_error = "closed by the device"
                 return
-            self._last_received = loop.time()
-            self.stats.bytes_in += len(data)
+            stats.bytes_in += len(data)
+            texts = decoder.feed(data)
+            stats.garbage_bytes = garbage_before + decoder.garbage_bytes
+            stats.dropped_frames = dropped_before + decoder.dropped_frames
+            for code in decoder.dropped:
+                self._fail_waiters(
+                    code, MessageTooLargeError(f"the {code} reply was too large and was dropped")
+                )
+            if not texts:
+                continue
+            self._last_message = loop.time()
             if not self._heard:
                 self._heard = True
-                self.stats.silent_sessions = 0
-            texts = decoder.feed(data)
+                stats.silent_sessions = 0
             for text in texts:
                 self._dispatch(parser.parse(text))
-            if texts:
-                self._end_batch()
+            self._end_batch()
 
     def _dispatch(self, message: Message) -> None:
         self.stats.messages_in += 1
@@ -347,24 +402,33 @@ class Client:
             frame, done = await self._queue.get()
             if done.done():
                 continue
-            wait = self._last_write + self._pacing - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            # Once out of the queue, the send is settled here whatever happens, even
+            # when the session is cancelled during the pacing wait or the drain.
+            self._writing = True
             try:
+                wait = self._last_write + self._pacing - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
                 writer.write(frame)
                 await writer.drain()
             except OSError as err:
                 self.stats.last_error = str(err) or type(err).__name__
-                done.set_exception(ConnectionClosedError(self.stats.last_error))
+                _fail(done, self._lost())
                 return
+            except asyncio.CancelledError:
+                _fail(done, self._lost())
+                raise
+            finally:
+                self._writing = False
             self._last_write = loop.time()
             self.stats.messages_out += 1
-            done.set_result(None)
+            if not done.done():
+                done.set_result(None)
 
     async def _keepalive_loop(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            quiet = loop.time() - self._last_received
+            quiet = loop.time() - self._last_message
             if quiet < self._keepalive_idle:
                 await asyncio.sleep(self._keepalive_idle - quiet)
                 continue
@@ -373,7 +437,7 @@ class Client:
             sent.add_done_callback(_consume)
             self._queue.put_nowait((self._keepalive_frame, sent))
             await asyncio.sleep(self._keepalive_timeout)
-            if self._last_received < asked:
+            if self._last_message < asked:
                 self.stats.keepalive_failures += 1
                 self.stats.last_error = "no reply to keepalive"
                 if not self._heard:
@@ -385,17 +449,21 @@ class Client:
         if writer is not None:
             writer.transport.abort()
 
+    def _lost(self) -> ConnectionClosedError:
+        reason = "client closed" if self._closed else self.stats.last_error
+        return ConnectionClosedError(f"connection to {self._host}:{self._port} lost: {reason}")
+
     def _fail_pending(self) -> None:
         """Fail queued sends and waiting queries: the connection they needed is gone."""
         while not self._queue.empty():
             _, done = self._queue.get_nowait()
-            if not done.done():
-                done.set_exception(ConnectionClosedError("connection lost"))
-        waiters, self._waiters = self._waiters, {}
-        for futures in waiters.values():
-            for future in futures:
-                if not future.done():
-                    future.set_exception(ConnectionClosedError("connection lost"))
+            _fail(done, self._lost())
+        for code in list(self._waiters):
+            self._fail_waiters(code, self._lost())
+
+    def _fail_waiters(self, code: str, error: Exception) -> None:
+        for waiter in self._waiters.pop(code, ()):
+            _fail(waiter, error)
 
     def _notify(self, connected: bool) -> None:
         for listener in list(self._connection_listeners):
@@ -408,6 +476,11 @@ class Client:
 def _discard[T](items: list[T], item: T) -> None:
     with contextlib.suppress(ValueError):
         items.remove(item)
+
+
+def _fail(future: asyncio.Future[Any], error: Exception) -> None:
+    if not future.done():
+        future.set_exception(error)
 
 
 def _consume(future: asyncio.Future[None]) -> None:

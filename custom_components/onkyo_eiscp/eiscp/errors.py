@@ -21,3 +21,7 @@ class ConnectionClosedError(EiscpError):
 
 class QueryTimeoutError(EiscpError):
     """A query got no matching reply in time (a normal outcome: devices ignore some queries)."""
+
+
+class MessageTooLargeError(EiscpError):
+    """The awaited reply came in a frame over the size limit, and was dropped unread."""

@@ -9,7 +9,6 @@ decoder strips any run of those at the end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import logging
 import struct
 from typing import Final
@@ -29,6 +28,9 @@ MAX_HEADER_SIZE: Final = 64
 _HEADER: Final = struct.Struct(">4sIIB3x")
 _TERMINATORS: Final = b"\x1a\x19\r\n\x00"
 _FORBIDDEN: Final = ("\r", "\n", "\x1a")
+# A message starts ``!``, a unit character, then a three-character code: ``!1NRI``.
+_CODE_END: Final = 5
+_CODE_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 # What devices end their messages with, over TCP and in discovery replies.
@@ -51,38 +53,35 @@ def encode(message: str, *, unit: str = "1", terminator: bytes = b"\r") -> bytes
     return _HEADER.pack(MAGIC, HEADER_SIZE, len(data), VERSION) + data
 
 
-@dataclass(slots=True)
-class DecoderStats:
-    """What a decoder has seen."""
-
-    frames: int = 0
-    garbage_bytes: int = 0
-    oversize: int = 0
-    bad_header: int = 0
-
-
 class FrameDecoder:
     """A streaming decoder: feed it bytes in any chunks, get whole messages back.
 
-    It never raises. Garbage is skipped up to the next ``ISCP`` magic, a declared data
-    size over :data:`MAX_DATA_SIZE` is skipped without allocating it, invalid UTF-8 is
-    replaced. Each anomaly is logged once when it happens.
+    It never raises and never waits for bytes it has no reason to expect. Garbage is
+    skipped up to the next ``ISCP`` magic. A header that cannot be true (a header size
+    outside 16..:data:`MAX_HEADER_SIZE`, a data size over :data:`MAX_DATA_SIZE`) is
+    corruption: the frame it declares is dropped and decoding goes on from the next
+    magic at once, so nothing real that follows is lost. Invalid UTF-8 is replaced.
+    Each anomaly is counted and logged (a dropped header as a warning once per decoder,
+    then at debug level).
     """
 
-    __slots__ = ("_buffer", "_skip", "stats")
+    __slots__ = ("_buffer", "dropped", "dropped_frames", "garbage_bytes")
 
     def __init__(self) -> None:
         """Start with an empty buffer."""
         self._buffer = bytearray()
-        self._skip = 0  # bytes of an oversize frame still to drop as they arrive
-        self.stats = DecoderStats()
+        # The codes of the frames the last feed dropped, where the bytes after the
+        # header told one (``"NRI"`` for ``!1NRI...``): a query for it gets no reply.
+        self.dropped: tuple[str, ...] = ()
+        self.dropped_frames = 0  # headers refused as impossible, since the start
+        self.garbage_bytes = 0  # bytes skipped as not eISCP, since the start
 
     def feed(self, data: bytes) -> list[str]:
-        """Add ``data``; return every message completed by it, e.g. ``"!1PWR01"``."""
-        if self._skip:
-            dropped = min(self._skip, len(data))
-            self._skip -= dropped
-            data = data[dropped:]
+        """Add ``data``; return every message completed by it, e.g. ``"!1PWR01"``.
+
+        :attr:`dropped` then lists the codes of the frames this call dropped.
+        """
+        self.dropped = ()
         buffer = self._buffer
         buffer += data
         messages: list[str] = []
@@ -101,37 +100,53 @@ class FrameDecoder:
                 break
             _, header_size, data_size, _ = _HEADER.unpack_from(buffer, start)
             if not HEADER_SIZE <= header_size <= MAX_HEADER_SIZE:
-                self.stats.bad_header += 1
-                _LOGGER.warning("Skipping eISCP packet with header size %d", header_size)
+                self._drop(f"header size {header_size}")
                 start += len(MAGIC)
                 continue
             if data_size > MAX_DATA_SIZE:
-                self.stats.oversize += 1
-                _LOGGER.warning(
-                    "Skipping eISCP packet declaring %d bytes (limit %d)", data_size, MAX_DATA_SIZE
-                )
-                end = start + header_size + data_size
-                if end > len(buffer):
-                    self._skip = end - len(buffer)
-                    start = len(buffer)
-                    break
-                start = end
+                code = _code_after(buffer, start + header_size)
+                if code is None and buffer.find(MAGIC, start + len(MAGIC)) < 0:
+                    break  # too few bytes yet to tell which message is dropped
+                self._drop(f"data size {data_size} (limit {MAX_DATA_SIZE})")
+                if code:
+                    self.dropped += (code,)
+                start += len(MAGIC)
                 continue
             end = start + header_size + data_size
             if end > len(buffer):
                 break
             text = _text(bytes(buffer[start + header_size : end]))
             start = end
-            self.stats.frames += 1
             if text:
                 messages.append(text)
         del buffer[:start]
         return messages
 
+    def _drop(self, reason: str) -> None:
+        self.dropped_frames += 1
+        # A broken or hostile device may send them without end: warn once per stream.
+        level = logging.WARNING if self.dropped_frames == 1 else logging.DEBUG
+        _LOGGER.log(level, "Dropping an eISCP header that declares an impossible %s", reason)
+
     def _garbage(self, count: int) -> None:
         if count > 0:
-            self.stats.garbage_bytes += count
+            self.garbage_bytes += count
             _LOGGER.debug("Skipped %d bytes that are not eISCP", count)
+
+
+def _code_after(buffer: bytearray, position: int) -> str | None:
+    """The code of a message that starts at ``position`` (``!1NRI...`` gives ``"NRI"``).
+
+    ``""`` when the bytes there are not the start of a message, None when too few have
+    arrived to tell (five bytes after the header are all it needs).
+    """
+    head = bytes(buffer[position : position + _CODE_END])
+    if len(head) < _CODE_END:
+        plausible = head[:1] in {b"", b"!"} and all(byte in _CODE_BYTES for byte in head[2:])
+        return None if plausible else ""
+    if head[0] != ord("!") or not all(byte in _CODE_BYTES for byte in head[2:]):
+        return ""
+    return head[2:].decode("ascii")
 
 
 def _partial_magic(buffer: bytearray, start: int) -> int:
