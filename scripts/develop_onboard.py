@@ -82,7 +82,7 @@ def call(
 def write_http_settings(config_dir: Path, host: str, port: int) -> None:
     """Give Home Assistant its HTTP server settings, as confirmed ones, before it starts.
 
-    Home Assistant keeps them in ``.storage/http`` (Settings > System > Network). An
+    Home Assistant keeps them, as its settings UI changes them, in ``.storage/http``. An
     ``http:`` section in configuration.yaml is deprecated: Home Assistant moves it there
     as a trial, asks to confirm it ("Confirm new HTTP server configuration", reverting
     after five minutes) and raises the repair issue "The HTTP YAML configuration is
