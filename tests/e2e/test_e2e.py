@@ -259,6 +259,18 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
         browser = p.chromium.launch(executable_path=chromium, args=BROWSER_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
+            # The frontend asks for the HTTP settings (http/config) as it connects, and
+            # shows "Confirm new HTTP server configuration" when some are pending.
+            http_checks: list[str | bytes] = []
+            page.on(
+                "websocket",
+                lambda socket: socket.on(
+                    "framereceived",
+                    lambda payload: (
+                        http_checks.append(payload) if "revert_at" in str(payload) else None
+                    ),
+                ),
+            )
             page.goto(stack.base)
             page.locator("input[name=username]").fill("demo")
             page.locator("input[name=password]").fill("demo-onkyo")
@@ -278,8 +290,12 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
             artist = page.get_by_text(attributes["media_artist"]).first
             artist.wait_for(timeout=60000)  # the player's row on the device page
             page.screenshot(path=str(shots / "device_page.png"))
-            # Loaded long after the frontend looked for HTTP settings to confirm (it does
-            # on connecting), nothing asks anything: no dialog is open.
+            # The frontend has looked for HTTP settings to confirm, and nothing asks
+            # anything: no dialog is open.
+            deadline = time.monotonic() + 30
+            while not http_checks and time.monotonic() < deadline:
+                page.wait_for_timeout(200)  # Playwright delivers events while it runs
+            assert http_checks, "the frontend did not ask for the HTTP settings"
             assert page.locator("dialog-http-pending-config").count() == 0
             assert page.get_by_role("dialog").count() == 0
             artist.click()  # its dialog shows the track
