@@ -11,6 +11,7 @@ newest Home Assistant release too.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+import contextlib
 from dataclasses import dataclass
 import importlib.util
 import json
@@ -289,12 +290,14 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
             attributes = stack.state()["attributes"]
             artist = page.get_by_text(attributes["media_artist"]).first
             artist.wait_for(timeout=60000)  # the player's row on the device page
-            page.screenshot(path=str(shots / "device_page.png"))
-            # The frontend has looked for HTTP settings to confirm, and nothing asks
-            # anything: no dialog is open.
             deadline = time.monotonic() + 30
             while not http_checks and time.monotonic() < deadline:
                 page.wait_for_timeout(200)  # Playwright delivers events while it runs
+            with contextlib.suppress(playwright.TimeoutError):  # a settled picture
+                page.wait_for_load_state("networkidle", timeout=10000)
+            page.screenshot(path=str(shots / "device_page.png"))
+            # The frontend has looked for HTTP settings to confirm, and nothing asks
+            # anything: no dialog is open.
             assert http_checks, "the frontend did not ask for the HTTP settings"
             assert page.locator("dialog-http-pending-config").count() == 0
             assert page.get_by_role("dialog").count() == 0
