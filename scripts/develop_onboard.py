@@ -1,23 +1,35 @@
 """Onboard a fresh Home Assistant and add a receiver through the integration's config flow.
 
-Uses Home Assistant's own HTTP APIs (the ones its onboarding screens and "Add integration"
-dialog use), so nothing has to be clicked by hand. Standard library only. Used by
-scripts/develop and, imported by path, by the end-to-end test in tests/e2e.
+Uses Home Assistant's own HTTP and WebSocket APIs (the ones its onboarding screens and
+"Add integration" dialog use), so nothing has to be clicked by hand. Standard library
+only. Used by scripts/develop and, imported by path, by the end-to-end test in tests/e2e.
 
+    python scripts/develop_onboard.py --http-settings config --url http://127.0.0.1:8123
     python scripts/develop_onboard.py --url http://127.0.0.1:8123 --host 127.0.0.1 --port 60128
+
+The first, before Home Assistant starts, gives it its HTTP server settings; the second
+waits for it, onboards it and adds the device.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 from collections.abc import Callable
+import contextlib
+import hashlib
 from http import HTTPStatus
 import json
+import os
+from pathlib import Path
+import socket
+import struct
 import sys
 import time
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 DOMAIN = "onkyo_eiscp"
@@ -27,6 +39,13 @@ SETTLING_STATES = {"not_loaded", "setup_in_progress"}
 # What the core_config onboarding step adds in the background that only works with
 # internet access: Radio Browser looks its servers up in DNS, and retries forever.
 INTERNET_ONLY = {"radio_browser"}
+# The country onboarding would detect from the internet; Home Assistant raises the repair
+# issue "The country has not been configured" without one. The Netherlands fits Home
+# Assistant's other defaults (metric units, euro).
+COUNTRY = "NL"
+LOOPBACK_URL = "http://127.0.0.1:"
+# RFC 6455: the server proves the handshake by hashing the client's key with this GUID.
+WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
 class StartupError(RuntimeError):
@@ -43,7 +62,7 @@ def call(
     timeout: float = 60,
 ) -> Any:
     """Send one JSON (or form) request to Home Assistant; the decoded JSON reply."""
-    if not url.startswith("http://127.0.0.1:"):
+    if not url.startswith(LOOPBACK_URL):
         raise ValueError(f"only Home Assistant on loopback is spoken to, not {url}")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     data = None
@@ -58,6 +77,160 @@ def call(
     with urlopen(request, timeout=timeout) as reply:  # noqa: S310 - checked above
         text = reply.read().decode()
     return json.loads(text) if text else None
+
+
+def write_http_settings(config_dir: Path, host: str, port: int) -> None:
+    """Give Home Assistant its HTTP server settings, as confirmed ones, before it starts.
+
+    Home Assistant keeps them, as its settings UI changes them, in ``.storage/http``. An
+    ``http:`` section in configuration.yaml is deprecated: Home Assistant moves it there
+    as a trial, asks to confirm it ("Confirm new HTTP server configuration", reverting
+    after five minutes) and raises the repair issue "The HTTP YAML configuration is
+    deprecated". Written in the store's version 1 layout (the settings alone), which
+    Home Assistant migrates on loading to its current one: these settings as the
+    confirmed ones, nothing pending, nothing in YAML to migrate.
+    """
+    store = config_dir / ".storage" / "http"
+    store.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "http",
+        "data": {"server_host": [host], "server_port": port},
+    }
+    store.unlink(missing_ok=True)
+    descriptor = os.open(store, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # as HA: private
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(document, file, indent=2)
+
+
+class WebSocket:
+    """A small client of Home Assistant's WebSocket API (RFC 6455, unfragmented text).
+
+    The frontend sends some settings only over this API: the country during onboarding,
+    and it reads repair issues and the HTTP settings with it.
+    """
+
+    def __init__(self, base: str, token: str, timeout: float = 30) -> None:
+        """Connect to ``base``'s /api/websocket and authenticate with ``token``."""
+        if not base.startswith(LOOPBACK_URL):
+            raise ValueError(f"only Home Assistant on loopback is spoken to, not {base}")
+        address = urlsplit(base)
+        host, port = address.hostname or "127.0.0.1", address.port or 80
+        self._sock = socket.create_connection((host, port), timeout)
+        self._buffer = b""
+        self._id = 0
+        key = base64.b64encode(os.urandom(16)).decode()
+        self._sock.sendall(
+            (
+                f"GET /api/websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        while b"\r\n\r\n" not in self._buffer:
+            self._buffer += self._chunk()
+        head, self._buffer = self._buffer.split(b"\r\n\r\n", 1)
+        accept = base64.b64encode(
+            hashlib.sha1((key + WEBSOCKET_GUID).encode(), usedforsecurity=False).digest()
+        )
+        if not head.startswith(b"HTTP/1.1 101") or accept not in head:
+            self.close()
+            raise ConnectionError(f"no WebSocket at {base}: {head[:80]!r}")
+        self.receive()  # auth_required
+        self._send({"type": "auth", "access_token": token})
+        if (reply := self.receive()).get("type") != "auth_ok":
+            self.close()
+            raise PermissionError(f"the WebSocket API refused the token: {reply}")
+
+    def __enter__(self) -> Self:
+        """Use as a context manager that closes the connection."""
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """Close the connection."""
+        self.close()
+
+    def command(self, kind: str, **fields: Any) -> Any:
+        """Send one command; its result, or RuntimeError with the error it answered."""
+        self._id += 1
+        self._send({"id": self._id, "type": kind, **fields})
+        while True:
+            reply = self.receive()
+            if reply.get("id") == self._id and reply.get("type") == "result":
+                if not reply["success"]:
+                    raise RuntimeError(f"{kind} failed: {reply.get('error')}")
+                return reply.get("result")
+
+    def receive(self) -> dict[str, Any]:
+        """The next message (answering pings on the way)."""
+        while True:
+            opcode, payload = self._frame()
+            if opcode == 0x1:  # text
+                message: dict[str, Any] = json.loads(payload)
+                return message
+            if opcode == 0x8:  # close
+                raise ConnectionError("Home Assistant closed the WebSocket")
+            if opcode == 0x9:  # ping
+                self._write(0xA, payload)
+
+    def close(self) -> None:
+        """Close the connection (politely when it still stands)."""
+        with contextlib.suppress(OSError):
+            self._write(0x8, struct.pack("!H", 1000))
+        self._sock.close()
+
+    def _send(self, message: dict[str, Any]) -> None:
+        self._write(0x1, json.dumps(message).encode())
+
+    def _write(self, opcode: int, payload: bytes) -> None:
+        """One final frame; a client masks what it sends (RFC 6455, 5.3)."""
+        size = len(payload)
+        if size < 126:
+            header = struct.pack("!BB", 0x80 | opcode, 0x80 | size)
+        elif size < 1 << 16:
+            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, size)
+        else:
+            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, size)
+        mask = os.urandom(4)
+        masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+        self._sock.sendall(header + mask + masked)
+
+    def _frame(self) -> tuple[int, bytes]:
+        """Read one whole message: its opcode and payload (joining continuation frames)."""
+        opcode, parts = 0, []
+        while True:
+            first, second = self._read(2)
+            size = second & 0x7F
+            if size == 126:
+                (size,) = struct.unpack("!H", self._read(2))
+            elif size == 127:
+                (size,) = struct.unpack("!Q", self._read(8))
+            mask = self._read(4) if second & 0x80 else b""
+            payload = self._read(size)
+            if mask:
+                payload = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+            if first & 0x0F:
+                opcode = first & 0x0F
+            parts.append(payload)
+            if first & 0x80:  # FIN
+                return opcode, b"".join(parts)
+
+    def _read(self, size: int) -> bytes:
+        while len(self._buffer) < size:
+            self._buffer += self._chunk()
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def _chunk(self) -> bytes:
+        if not (data := self._sock.recv(65536)):
+            raise ConnectionError("Home Assistant closed the connection")
+        return data
 
 
 def pid_alive(pid: int) -> Callable[[], bool]:
@@ -164,6 +337,7 @@ def onboard(base: str, user: dict[str, str] = USER) -> str:
         )
         token = token_for(base, created["auth_code"])
     if "core_config" not in done:
+        ensure_country(base, token)
         call(f"{base}/api/onboarding/core_config", "POST", {}, token)
         remove_internet_only_entries(base, token)
     if "analytics" not in done:
@@ -176,6 +350,14 @@ def onboard(base: str, user: dict[str, str] = USER) -> str:
             token,
         )
     return token
+
+
+def ensure_country(base: str, token: str, country: str = COUNTRY) -> None:
+    """Set the country unless one is set, as the location step of onboarding does."""
+    if call(f"{base}/api/config", token=token).get("country"):
+        return
+    with WebSocket(base, token) as api:
+        api.command("config/core/update", country=country)
 
 
 def entries(base: str, token: str, domains: set[str] | None = None) -> list[dict[str, Any]]:
@@ -256,8 +438,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=60128, help="the receiver's eISCP port")
     parser.add_argument("--hass-pid", type=int, help="give up as soon as this process ends")
     parser.add_argument("--timeout", type=float, default=180, help="seconds to wait for HA")
+    parser.add_argument(
+        "--http-settings",
+        metavar="CONFIG_DIR",
+        type=Path,
+        help="only write HA's HTTP settings for --url into CONFIG_DIR (before HA starts)",
+    )
     args = parser.parse_args(argv)
     base = args.url.rstrip("/")
+    if args.http_settings is not None:
+        address = urlsplit(base)
+        if not base.startswith(LOOPBACK_URL) or address.port is None:
+            parser.error(f"--url must be {LOOPBACK_URL}PORT, not {base}")
+        write_http_settings(args.http_settings, "127.0.0.1", address.port)
+        return 0
     alive = pid_alive(args.hass_pid) if args.hass_pid else None
     try:
         wait_until_up(base, args.timeout, alive)
@@ -266,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Onboarded Home Assistant: created the user {USER['username']}.")
         else:
             token = login(base)
+            ensure_country(base, token)  # a config/ onboarded before the country was set
         title = ensure_device(base, token, args.host, args.port)
     except PermissionError as err:
         print(f"warning: {err}; not checking the device's config entry.", file=sys.stderr)

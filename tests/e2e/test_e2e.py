@@ -1,9 +1,11 @@
 """End to end: a real ``hass`` process, a virtual receiver process, Home Assistant's HTTP API.
 
-The same path a person takes with scripts/develop: onboard through the onboarding API,
-add the device through the integration's config flow, then watch the media player
-follow the device and drive the device from Home Assistant. Run alone with
-``scripts/test --fast -m e2e``.
+The same path a person takes with scripts/develop: HTTP settings in Home Assistant's
+storage, onboard through the onboarding API, add the device through the integration's
+config flow, then check that Home Assistant reports no repair issue and asks nothing,
+watch the media player follow the device and drive the device from Home Assistant. Run
+alone with ``scripts/test --fast -m e2e``; ``scripts/test_newest`` runs it against the
+newest Home Assistant release too.
 """
 
 from __future__ import annotations
@@ -79,6 +81,18 @@ class Stack:
     token: str
     receiver_log: Path
     api: Any
+    http_port: int
+
+    def config(self) -> dict[str, Any]:
+        """Home Assistant's core configuration (version, state, country, ...)."""
+        result: dict[str, Any] = self.api.call(f"{self.base}/api/config", token=self.token)
+        return result
+
+    def artifacts(self) -> Path:
+        """Where this Home Assistant version's screenshots go."""
+        folder = ROOT / "artifacts" / f"ha-{self.config()['version']}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def template(self, template: str) -> str:
         """Render a template in Home Assistant (the reply is text, not JSON)."""
@@ -120,10 +134,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
         ROOT / "custom_components" / "onkyo_eiscp"
     )
     http_port, device_port = _free_port(), _free_port()
-    text = (ROOT / "config" / "configuration.yaml").read_text()
-    (config / "configuration.yaml").write_text(
-        text.replace("server_port: 8123", f"server_port: {http_port}")
-    )
+    shutil.copy(ROOT / "config" / "configuration.yaml", config / "configuration.yaml")
+    api = _onboarding()
+    api.write_http_settings(config, "127.0.0.1", http_port)  # as scripts/develop does
     receiver_log, hass_log = work / "receiver.log", work / "hass.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     processes = []
@@ -157,13 +170,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
                     [str(HASS), "-c", str(config)], cwd=work, stdout=hlog, stderr=subprocess.STDOUT
                 )
             )
-            api = _onboarding()
             base = f"http://127.0.0.1:{http_port}"
             hass = processes[-1]
             api.wait_until_up(base, 240, lambda: hass.poll() is None)  # fails fast on a crash
             token = api.onboard(base)
             api.add_device(base, token, "127.0.0.1", device_port)
-            yield Stack(base, token, receiver_log, api)
+            yield Stack(base, token, receiver_log, api, http_port)
         finally:
             for process in processes:
                 process.terminate()
@@ -175,6 +187,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
                     process.wait()
             if os.environ.get("CI"):
                 print(hass_log.read_text()[-5000:])  # noqa: T201 - context when CI fails
+
+
+def test_no_repair_issue_and_http_settings_confirmed(stack: Stack) -> None:
+    """Home Assistant started as scripts/develop starts it reports nothing to repair.
+
+    Neither "The HTTP YAML configuration is deprecated" nor "The country has not been
+    configured", nor anything else; and its HTTP settings are the confirmed ones, with no
+    pending trial for the frontend to ask about ("Confirm new HTTP server configuration",
+    counting down to a revert).
+    """
+    _wait(lambda: stack.config()["state"] == "RUNNING", 120, "Home Assistant to run")
+    with stack.api.WebSocket(stack.base, stack.token) as websocket:
+        issues = websocket.command("repairs/list_issues")["issues"]
+        http = websocket.command("http/config")
+    assert [(issue["domain"], issue["issue_id"]) for issue in issues] == []
+    assert stack.config()["country"] == stack.api.COUNTRY
+    assert http["pending"] is None
+    assert http["revert_at"] is None
+    assert http["active_config_type"] == "stable"
+    assert http["stable"]["server_host"] == ["127.0.0.1"]
+    assert http["stable"]["server_port"] == stack.http_port
 
 
 def test_media_player_follows_the_device(stack: Stack) -> None:
@@ -227,16 +260,26 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
         browser = p.chromium.launch(executable_path=chromium, args=BROWSER_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
+            # The frontend asks for the HTTP settings (http/config) as it connects, and
+            # shows "Confirm new HTTP server configuration" when some are pending.
+            http_checks: list[str | bytes] = []
+            page.on(
+                "websocket",
+                lambda socket: socket.on(
+                    "framereceived",
+                    lambda payload: (
+                        http_checks.append(payload) if "revert_at" in str(payload) else None
+                    ),
+                ),
+            )
             page.goto(stack.base)
             page.locator("input[name=username]").fill("demo")
             page.locator("input[name=password]").fill("demo-onkyo")
             page.keyboard.press("Enter")
             page.wait_for_url(f"{stack.base}/home/**", timeout=60000)
+            shots = stack.artifacts()
             device_id = stack.template(f"{{{{ device_id('{ENTITY}') }}}}")
             page.goto(f"{stack.base}/config/devices/device/{device_id}")
-            confirm = page.get_by_role("button", name="Confirm")
-            with contextlib.suppress(playwright.TimeoutError):
-                confirm.click(timeout=5000)  # HA asks to confirm the test's HTTP settings
             stack.api.call(
                 f"{stack.base}/api/services/media_player/media_pause",
                 "POST",
@@ -245,15 +288,23 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
             )
             _wait(lambda: stack.state()["state"] == "paused", 30, "the player to pause")
             attributes = stack.state()["attributes"]
-            shot = ROOT / "artifacts" / "device_page.png"
-            shot.parent.mkdir(exist_ok=True)
             artist = page.get_by_text(attributes["media_artist"]).first
             artist.wait_for(timeout=60000)  # the player's row on the device page
-            page.screenshot(path=str(shot))
+            deadline = time.monotonic() + 30
+            while not http_checks and time.monotonic() < deadline:
+                page.wait_for_timeout(200)  # Playwright delivers events while it runs
+            with contextlib.suppress(playwright.TimeoutError):  # a settled picture
+                page.wait_for_load_state("networkidle", timeout=10000)
+            page.screenshot(path=str(shots / "device_page.png"))
+            # The frontend has looked for HTTP settings to confirm, and nothing asks
+            # anything: no dialog is open.
+            assert http_checks, "the frontend did not ask for the HTTP settings"
+            assert page.locator("dialog-http-pending-config").count() == 0
+            assert page.get_by_role("dialog").count() == 0
             artist.click()  # its dialog shows the track
             try:
                 page.get_by_text(attributes["media_title"]).first.wait_for(timeout=60000)
             finally:
-                page.screenshot(path=str(shot.with_name("player_dialog.png")))
+                page.screenshot(path=str(shots / "player_dialog.png"))
         finally:
             browser.close()
