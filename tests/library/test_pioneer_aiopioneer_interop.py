@@ -13,10 +13,8 @@ import pytest
 from custom_components.onkyo_eiscp.eiscp import messages as m
 from custom_components.onkyo_eiscp.eiscp.const import Zone
 from custom_components.onkyo_eiscp.eiscp.pioneer import Client
-from tests.pioneer_support import no_escaped_exceptions, until
+from tests.pioneer_support import until
 from virtual_receiver.pioneer import MAIN, ZONE2, VirtualPioneer
-
-__all__ = ["no_escaped_exceptions"]
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),

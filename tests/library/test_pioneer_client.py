@@ -21,7 +21,7 @@ from custom_components.onkyo_eiscp.eiscp.pioneer import HDZONE, commands as c
 from custom_components.onkyo_eiscp.eiscp.pioneer.client import Client
 from custom_components.onkyo_eiscp.eiscp.pioneer.errors import CommandError
 from custom_components.onkyo_eiscp.eiscp.pioneer.messages import ErrorReply, InputName
-from tests.pioneer_support import no_escaped_exceptions, receiver, until
+from tests.pioneer_support import receiver, until
 from virtual_receiver.pioneer import (
     HDZONE as HDZONE_NAME,
     MAIN,
@@ -31,7 +31,7 @@ from virtual_receiver.pioneer import (
     VirtualPioneer,
 )
 
-__all__ = ["no_escaped_exceptions", "receiver"]
+__all__ = ["receiver"]
 
 pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 

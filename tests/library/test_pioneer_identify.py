@@ -19,10 +19,7 @@ from custom_components.onkyo_eiscp.eiscp.pioneer import (
     parse_description,
 )
 from custom_components.onkyo_eiscp.eiscp.pioneer.identify import MAX_DESCRIPTION_SIZE
-from tests.pioneer_support import no_escaped_exceptions
 from virtual_receiver.pioneer import VSX_1021, VirtualPioneer, description_xml
-
-__all__ = ["no_escaped_exceptions"]
 
 pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 

@@ -8,11 +8,9 @@ import contextlib
 
 import pytest
 
-from tests.pioneer_support import no_escaped_exceptions, until
+from tests.pioneer_support import until
 from virtual_receiver.pioneer import HDZONE, MAIN, VSX_1021, ZONE2, Device, VirtualPioneer
 from virtual_receiver.pioneer.__main__ import arguments, main, serve
-
-__all__ = ["no_escaped_exceptions"]
 
 pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 

@@ -11,13 +11,14 @@ the Home Assistant integration ships the same source as its ``eiscp`` subpackage
 """
 
 from .capabilities import Capabilities, ZoneCapabilities
-from .client import Client, ConnectionStats
+from .client import Client, ConnectionStats, Footprint
 from .const import DEFAULT_PORT, Zone
 from .discovery import DiscoveredDevice, discover, interview
 from .errors import (
     ConnectionClosedError,
     EiscpError,
     FrameError,
+    MessageTooLargeError,
     NRIError,
     QueryTimeoutError,
 )
@@ -38,9 +39,11 @@ __all__ = [
     "DeviceInfo",
     "DiscoveredDevice",
     "EiscpError",
+    "Footprint",
     "FrameDecoder",
     "FrameError",
     "Message",
+    "MessageTooLargeError",
     "NRIError",
     "QueryTimeoutError",
     "VolumeScale",

@@ -28,8 +28,6 @@ Two things are particular to this protocol:
   not passed to the message listeners.
 """
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 import asyncio

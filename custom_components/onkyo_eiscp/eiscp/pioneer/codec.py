@@ -6,8 +6,6 @@ characters and replaces bytes that are not ASCII. A line longer than
 never buffered. It never raises.
 """
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,8 +6,6 @@ has no such control). :func:`expected_reply` tells what a receiver answers to a 
 that the client can tie an answer, or an ``E04``/``E06``, to the command that caused it.
 """
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 import re

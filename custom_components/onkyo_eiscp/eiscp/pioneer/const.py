@@ -11,8 +11,6 @@ turning that alias into a ``Zone.HDZONE`` member is the only change needed here 
 shared zone type gains one.
 """
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,7 +1,5 @@
 """Errors of the legacy Pioneer driver, under the library's :class:`~..errors.EiscpError`."""
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 from ..errors import EiscpError

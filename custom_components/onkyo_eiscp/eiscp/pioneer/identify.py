@@ -7,8 +7,6 @@ reads it with a plain HTTP/1.0 GET and refuses oversize documents and any DOCTYP
 ENTITY declaration before parsing, as :func:`..nri.parse_nri` does.
 """
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 import asyncio

@@ -4,8 +4,6 @@ Everything with an eISCP counterpart is parsed into the shared types (Power, Vol
 Mute, Source, ListeningMode, Tone, Tuner, NotAvailable, RawMessage); these are the rest.
 """
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 from dataclasses import dataclass

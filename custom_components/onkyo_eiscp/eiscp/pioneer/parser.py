@@ -6,8 +6,6 @@ known reply whose parameter does not parse, is a :class:`~..messages.RawMessage`
 ``code`` is the line's leading letters.
 """
 
-# ruff: noqa: TID252 - the library is a package of its own: it imports its modules relatively
-
 from __future__ import annotations
 
 from collections.abc import Callable
