@@ -39,6 +39,8 @@ class Player:
         self._push = push
         self._art_url = art_url
         self._ticker: asyncio.Task[None] | None = None
+        # What a stream from the UPnP renderer interrupted: playlist, loop, track, elapsed.
+        self._interrupted: tuple[tuple[Track, ...], bool, int, int] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -65,6 +67,25 @@ class Player:
         self.net.play = "P"
         self._announce("NST")
         self._start_clock()
+
+    def play_stream(self, track: Track) -> None:
+        """Play one stream sent by a controller (the UPnP renderer), after what was queued."""
+        net = self.net
+        if self._interrupted is None:
+            self._interrupted = (net.playlist, net.loop, net.track, net.elapsed)
+        self.play_playlist((track,), loop=False)
+
+    def end_stream(self) -> None:
+        """The stream ended: stopped, back at the queued track it interrupted (PLAY resumes it)."""
+        net = self.net
+        net.play = "S"
+        if self._interrupted is not None:
+            net.playlist, net.loop, track, elapsed = self._interrupted
+            self._interrupted = None
+            if net.playlist:
+                self._load(track)
+                net.elapsed = elapsed
+        self._announce("NST")
 
     def operate(self, key: str) -> list[str] | None:
         """An NTC key (PLAY, TRUP, ...): the statuses to push, None for an unknown key."""
