@@ -84,6 +84,7 @@ class RendererFaults:
 
     refuse_format: bool = False  # every URI gets "Illegal MIME-type"
     never_stop: bool = False  # reports PLAYING forever
+    no_events: bool = False  # refuses subscriptions: controllers have to poll
     location: str | None = None  # SSDP answers point at this description URL instead
 
 
@@ -97,6 +98,7 @@ class Transport:
     duration: float | None = None
     actions: str = ""
     fetched: list[str] = field(default_factory=list)  # every URL really fetched
+    log: list[str] = field(default_factory=list)  # "play URL", "end URL", in order
 
 
 def _service_info(name: str, service_type: str) -> ServiceInfo:
@@ -434,7 +436,7 @@ class UpnpRenderer:
             app.router.add_get(definition.scpd_url, partial(to_xml, service))
             app.router.add_post(definition.control_url, partial(action_handler, service))
             app.router.add_route(
-                "SUBSCRIBE", definition.event_sub_url, partial(subscribe_handler, service)
+                "SUBSCRIBE", definition.event_sub_url, partial(self._subscribe, service)
             )
             app.router.add_route(
                 "UNSUBSCRIBE", definition.event_sub_url, partial(unsubscribe_handler, service)
@@ -475,6 +477,11 @@ class UpnpRenderer:
         await self.stop()
         if playing:
             self._end_stream()
+
+    async def _subscribe(self, service: UpnpServerService, request: web.Request) -> web.Response:
+        if self.faults.no_events:
+            return web.Response(status=501)
+        return await subscribe_handler(service, request)
 
     # --- SSDP --------------------------------------------------------------------------
 
@@ -533,6 +540,7 @@ class UpnpRenderer:
         self.transport.duration = length
         self.transport.state, self.transport.actions = "PLAYING", "Stop"
         self._publish()
+        self.transport.log.append(f"play {uri}")
         seconds = 0 if length is None or self.faults.never_stop else math.ceil(length)
         self._start_stream(Track(title or uri.rsplit("/", 1)[-1], artist, album, seconds, kind))
         if length is not None and not self.faults.never_stop:
@@ -546,6 +554,7 @@ class UpnpRenderer:
         self.transport.state, self.transport.actions = "STOPPED", "Play"
         self._publish()
         if was_playing:
+            self.transport.log.append(f"end {self.transport.uri}")
             self._end_stream()
 
     def _ended(self) -> None:
@@ -596,7 +605,7 @@ def wav_length(data: bytes) -> float | None:
     offset, byte_rate = 12, 0
     while offset + 8 <= len(data):
         chunk, size = struct.unpack_from("<4sI", data, offset)
-        if chunk == b"fmt " and offset + 16 <= len(data):
+        if chunk == b"fmt " and offset + 20 <= len(data):
             byte_rate = struct.unpack_from("<I", data, offset + 16)[0]
         elif chunk == b"data":
             return size / byte_rate if byte_rate else None
