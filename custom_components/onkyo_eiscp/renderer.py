@@ -291,6 +291,10 @@ class Renderer:
         """Play ``url``; return when the renderer reports its end (TimeoutError after ``limit``)."""
         async with self._events() as dmr:
             await self._start(dmr, url, title, mime_type)
+            if not self.subscribed:
+                # No events: ask at once, or a short sound may be over before the first poll.
+                async with _errors():
+                    await dmr.async_update(do_ping=True)
             await self._wait_for_end(dmr, limit)
 
     async def _start(self, dmr: DmrDevice, url: str, title: str, mime_type: str | None) -> None:

@@ -1,0 +1,336 @@
+"""The receiver's renderer: finding it, playing URLs, announcements that restore the zone.
+
+Everything runs over real sockets on loopback against the virtual receiver: its UPnP
+renderer (found by SSDP location or unicast M-SEARCH, played through async-upnp-client)
+and its eISCP server (read and restored through a real aioeiscp Client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+import logging
+
+import pytest
+
+from custom_components.onkyo_eiscp.announce import (
+    Announcer,
+    EiscpZoneControl,
+    InvalidMediaUrlError,
+    check_media_url,
+)
+from custom_components.onkyo_eiscp.eiscp import Client
+from custom_components.onkyo_eiscp.renderer import (
+    Renderer,
+    RendererLocator,
+    RendererRefusedError,
+    RendererUnavailableError,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from tests.virtual_receiver.test_upnp import MediaServer
+from virtual_receiver import VirtualReceiver
+from virtual_receiver.zones import Zone
+
+from .helpers import until
+
+BD = "10"  # BD/DVD
+NET = "2B"
+
+
+@pytest.fixture
+async def vr() -> AsyncGenerator[VirtualReceiver]:
+    """A virtual receiver with its renderer (M-SEARCH answered on a free UDP port)."""
+    async with VirtualReceiver(tick=0.05, upnp=True, ssdp_port=0) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+async def media() -> AsyncGenerator[MediaServer]:
+    """A media server on loopback."""
+    server = MediaServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def renderer(hass: HomeAssistant, vr: VirtualReceiver) -> Renderer:
+    """The HA-side client of the virtual receiver's renderer, polling fast."""
+    assert vr.upnp is not None
+    return await Renderer.async_create(
+        async_get_clientsession(hass), vr.upnp.location, poll_interval=0.05, start_limit=1.0
+    )
+
+
+@pytest.fixture
+async def client(vr: VirtualReceiver) -> AsyncGenerator[Client]:
+    """A real eISCP connection to the virtual receiver."""
+    async with Client(vr.host, vr.port, pacing=0.0) as eiscp:
+        yield eiscp
+
+
+@pytest.fixture
+def announcer(renderer: Renderer, client: Client) -> Announcer:
+    """Announcements on the main zone, cut after 2 s."""
+    return Announcer(EiscpZoneControl(client), renderer, limit=2.0)
+
+
+def main_zone(vr: VirtualReceiver) -> tuple[bool, str, int, bool]:
+    """Power, input, volume and muting of the main zone."""
+    zone = vr.state.zones[Zone.MAIN]
+    return zone.power, zone.source, zone.volume, zone.muted
+
+
+def set_main(vr: VirtualReceiver, *, power: bool, source: str, volume: int) -> None:
+    """Put the main zone in a state, as the front panel would."""
+    vr.press(f"PWR{'01' if power else '00'}")
+    vr.press(f"SLI{source}")
+    vr.press(f"MVL{volume:02X}")
+
+
+# --- finding the renderer -----------------------------------------------------------
+
+
+async def test_found_by_the_ssdp_location(vr: VirtualReceiver) -> None:
+    assert vr.upnp is not None
+    locator = RendererLocator(vr.host, ssdp_port=vr.upnp.ssdp_port)
+    assert await locator.async_locate(vr.upnp.location) == vr.upnp.location
+    assert locator.found_by == "ssdp"
+    assert vr.upnp.searches == 0  # nothing else asked
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_found_by_unicast_search(vr: VirtualReceiver, host: str) -> None:
+    assert vr.upnp is not None
+    locator = RendererLocator(host, ssdp_port=vr.upnp.ssdp_port)
+    assert await locator.async_locate() == vr.upnp.location
+    assert locator.found_by == "search"
+    assert vr.upnp.searches == 1
+
+
+async def test_description_from_another_host_is_ignored_and_logged_once(
+    vr: VirtualReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert vr.upnp is not None
+    foreign = "http://127.0.0.2:49152/description.xml"
+    locator = RendererLocator(vr.host, ssdp_port=vr.upnp.ssdp_port, search_timeout=0.3)
+    caplog.set_level(logging.WARNING)
+    # A discovery location on another host: ignored, the host itself is asked instead.
+    assert await locator.async_locate(foreign) == vr.upnp.location
+    assert locator.found_by == "search"
+    # The host's own answer points elsewhere: no renderer.
+    vr.upnp.faults.location = foreign
+    assert await locator.async_locate(foreign) is None
+    assert await locator.async_locate() is None
+    assert locator.found_by is None
+    warnings = [r for r in caplog.records if "127.0.0.2" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "not served by 127.0.0.1" in warnings[0].getMessage()
+
+
+async def test_a_device_without_renderer(vr: VirtualReceiver) -> None:
+    assert vr.upnp is not None
+    port = vr.upnp.ssdp_port
+    await vr.upnp.stop()
+    locator = RendererLocator(vr.host, ssdp_port=port, search_timeout=0.3)
+    assert await locator.async_locate() is None
+
+
+async def test_a_description_that_is_not_a_renderer(
+    hass: HomeAssistant, media: MediaServer
+) -> None:
+    session = async_get_clientsession(hass)
+    with pytest.raises(RendererUnavailableError):
+        await Renderer.async_create(session, media.url("/missing.xml"))
+
+
+# --- playing a URL ------------------------------------------------------------------
+
+
+async def test_url_playback(vr: VirtualReceiver, media: MediaServer, renderer: Renderer) -> None:
+    assert vr.upnp is not None
+    url = media.url("/speech.wav")
+    await renderer.play(url, "Hello")
+    assert vr.upnp.transport.fetched == [url]
+    assert (vr.state.net.title, vr.state.net.play) == ("Hello", "P")
+    assert main_zone(vr)[:2] == (True, NET)
+    info = renderer.info
+    assert (info.location, info.model, info.udn) == (vr.upnp.location, vr.model, vr.upnp.udn)
+    await renderer.stop()
+    assert vr.state.net.play == "S"
+
+
+def test_media_urls() -> None:
+    check_media_url("http://127.0.0.1/a.mp3")
+    check_media_url("HTTPS://host.example/a.mp3")
+    check_media_url("media-source://tts/cloud?message=hi")
+    for bad in ("ftp://host/a.mp3", "/local/a.mp3", "file:///etc/passwd", "http://", "http://[::1"):
+        with pytest.raises(InvalidMediaUrlError):
+            check_media_url(bad)
+
+
+# --- announcements ------------------------------------------------------------------
+
+
+async def test_announcement_over_another_input_restores_it_exactly(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    set_main(vr, power=True, source=BD, volume=30)
+    vr.press("AMT01")
+    vr.clear_received()
+    url = media.url("/chime.wav")
+    await announcer.announce(url, "Doorbell", volume=45)
+    assert vr.upnp is not None
+    assert vr.upnp.transport.log == [f"play {url}", f"end {url}"]
+    assert "MVL2D" in vr.received  # the announcement's volume was set
+    assert "AMT00" in vr.received  # and it was heard
+    assert main_zone(vr) == (True, BD, 30, True)
+
+
+async def test_announcement_resumes_network_playback(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    vr.play_playlist()
+    vr.press("MVL20")
+    await until(lambda: vr.state.net.elapsed >= 1)
+    title = vr.state.net.title
+    await announcer.announce(media.url("/chime.wav"), "Doorbell")
+    assert main_zone(vr) == (True, NET, 0x20, False)
+    assert (vr.state.net.title, vr.state.net.play) == (title, "P")
+
+
+async def test_announcement_with_the_zone_off(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    set_main(vr, power=False, source=BD, volume=25)
+    await announcer.announce(media.url("/chime.wav"), "Doorbell", volume=40)
+    assert main_zone(vr) == (False, BD, 25, False)
+    assert vr.state.net.play == "S"
+
+
+async def test_two_announcements_back_to_back_queue(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    set_main(vr, power=True, source=BD, volume=30)
+    first, second = media.url("/chime.wav"), media.url("/speech.wav")
+    await asyncio.gather(
+        announcer.announce(first, "One", volume=40), announcer.announce(second, "Two", volume=40)
+    )
+    assert vr.upnp is not None
+    assert vr.upnp.transport.log == [f"play {first}", f"end {first}", f"play {second}", f"end {second}"]
+    assert main_zone(vr) == (True, BD, 30, False)
+    assert not announcer.busy
+
+
+async def test_announcement_with_polling_when_events_are_refused(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer, renderer: Renderer
+) -> None:
+    assert vr.upnp is not None
+    vr.upnp.faults.no_events = True
+    set_main(vr, power=True, source=BD, volume=30)
+    await announcer.announce(media.url("/speech.wav"), "Doorbell")
+    assert renderer.subscribed is False
+    assert vr.upnp.transport.log[-1].startswith("end ")
+    assert main_zone(vr) == (True, BD, 30, False)
+
+
+async def test_refused_format_raises_and_restores(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    assert vr.upnp is not None
+    vr.upnp.faults.refuse_format = True
+    set_main(vr, power=False, source=BD, volume=30)
+    with pytest.raises(RendererRefusedError) as err:
+        await announcer.announce(media.url("/chime.wav"), "Doorbell", volume=50)
+    assert err.value.code == 714
+    assert main_zone(vr) == (False, BD, 30, False)
+
+
+async def test_unplayable_media_raises_and_restores(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    set_main(vr, power=True, source=BD, volume=30)
+    with pytest.raises(RendererRefusedError):
+        await announcer.announce(media.url("/note.txt"), "Not a sound")
+    assert main_zone(vr) == (True, BD, 30, False)
+
+
+async def test_renderer_that_never_reports_the_end_is_cut_at_the_limit(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    assert vr.upnp is not None
+    vr.upnp.faults.never_stop = True
+    set_main(vr, power=True, source=BD, volume=30)
+    announcer.limit = 0.5
+    with pytest.raises(TimeoutError):
+        await announcer.announce(media.url("/chime.wav"), "Doorbell", volume=50)
+    assert vr.upnp.transport.state == "STOPPED"  # stopped through the renderer
+    assert vr.state.net.play == "S"
+    assert main_zone(vr) == (True, BD, 30, False)
+
+
+async def test_renderer_that_vanishes_mid_announcement_is_restored_over_eiscp(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    assert vr.upnp is not None
+    upnp = vr.upnp
+    vr.play_playlist()
+    vr.press("MVL20")
+    title = vr.state.net.title
+    announcer.limit = 30.0
+    task = asyncio.create_task(announcer.announce(media.url("/long.wav"), "Long", volume=50))
+    await until(lambda: upnp.transport.state == "PLAYING")
+    await upnp.vanish()
+    with pytest.raises(RendererUnavailableError):
+        await task
+    assert main_zone(vr) == (True, NET, 0x20, False)
+    assert (vr.state.net.title, vr.state.net.play) == (title, "P")
+
+
+async def test_renderer_gone_when_cut_stops_over_eiscp(
+    vr: VirtualReceiver, media: MediaServer, client: Client, renderer: Renderer
+) -> None:
+    """A renderer that cannot be stopped: the network player is stopped over eISCP."""
+    assert vr.upnp is not None
+    upnp = vr.upnp
+    upnp.faults.never_stop = True
+    set_main(vr, power=True, source=BD, volume=30)
+    announcer = Announcer(EiscpZoneControl(client), renderer, limit=30.0)
+    task = asyncio.create_task(announcer.announce(media.url("/long.wav"), "Long"))
+    await until(lambda: upnp.transport.state == "PLAYING")
+    # Gone without a trace: the device's stream goes on until someone stops it.
+    await upnp.stop()
+    with pytest.raises(RendererUnavailableError):
+        await task
+    assert "NTCSTOP" in vr.received
+    assert vr.state.net.play == "S"
+    assert main_zone(vr) == (True, BD, 30, False)
+
+
+async def test_invalid_url_is_rejected_before_anything_is_sent(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    vr.clear_received()
+    for url in ("ftp://127.0.0.1/a.wav", "/local/a.wav"):
+        with pytest.raises(InvalidMediaUrlError):
+            await announcer.announce(url, "x")
+        with pytest.raises(InvalidMediaUrlError):
+            await announcer.play(url, "x")
+    assert vr.received == []
+    assert vr.upnp is not None
+    assert vr.upnp.transport.fetched == []
+    assert media.requests == []
+
+
+async def test_play_waits_for_the_announcement(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    set_main(vr, power=True, source=BD, volume=30)
+    chime, speech = media.url("/chime.wav"), media.url("/speech.wav")
+    await asyncio.gather(
+        announcer.announce(chime, "Doorbell"), announcer.play(speech, "Radio")
+    )
+    assert vr.upnp is not None
+    assert vr.upnp.transport.log[:3] == [f"play {chime}", f"end {chime}", f"play {speech}"]
+    assert vr.state.net.title == "Radio"
