@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -25,17 +26,25 @@ from custom_components.onkyo_eiscp.renderer import (
     RendererLocator,
     RendererRefusedError,
     RendererUnavailableError,
+    async_resolve_play_media,
 )
+from homeassistant.const import EVENT_HOMEASSISTANT_START
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from tests.virtual_receiver.test_upnp import MediaServer
+from homeassistant.setup import async_setup_component
+from tests.virtual_receiver.test_upnp import MediaServer, wav
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.zones import Zone
 
-from .helpers import until
+from .helpers import free_port, until
 
 BD = "10"  # BD/DVD
 NET = "2B"
+
+
+@pytest.fixture
+def disable_http_server() -> None:
+    """Keep Home Assistant's HTTP server: the device fetches media-source files from it."""
 
 
 @pytest.fixture
@@ -218,7 +227,12 @@ async def test_two_announcements_back_to_back_queue(
         announcer.announce(first, "One", volume=40), announcer.announce(second, "Two", volume=40)
     )
     assert vr.upnp is not None
-    assert vr.upnp.transport.log == [f"play {first}", f"end {first}", f"play {second}", f"end {second}"]
+    assert vr.upnp.transport.log == [
+        f"play {first}",
+        f"end {first}",
+        f"play {second}",
+        f"end {second}",
+    ]
     assert main_zone(vr) == (True, BD, 30, False)
     assert not announcer.busy
 
@@ -328,9 +342,32 @@ async def test_play_waits_for_the_announcement(
 ) -> None:
     set_main(vr, power=True, source=BD, volume=30)
     chime, speech = media.url("/chime.wav"), media.url("/speech.wav")
-    await asyncio.gather(
-        announcer.announce(chime, "Doorbell"), announcer.play(speech, "Radio")
-    )
+    await asyncio.gather(announcer.announce(chime, "Doorbell"), announcer.play(speech, "Radio"))
     assert vr.upnp is not None
     assert vr.upnp.transport.log[:3] == [f"play {chime}", f"end {chime}", f"play {speech}"]
     assert vr.state.net.title == "Radio"
+
+
+async def test_media_source_playback(
+    hass: HomeAssistant, vr: VirtualReceiver, renderer: Renderer, tmp_path: Path
+) -> None:
+    """A media-source id: resolved, signed, served by Home Assistant, fetched by the device."""
+    port = free_port()
+    (tmp_path / "chime.wav").write_bytes(wav(1.0))
+    hass.config.media_dirs = {"local": str(tmp_path)}
+    hass.config.internal_url = f"http://127.0.0.1:{port}"
+    http = {"server_host": ["127.0.0.1"], "server_port": port}
+    assert await async_setup_component(hass, "http", {"http": http})
+    assert await async_setup_component(hass, "media_source", {})
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_START)  # the HTTP server starts with Home Assistant
+    await hass.async_block_till_done()
+    media = await async_resolve_play_media(
+        hass, "media-source://media_source/local/chime.wav", None, "Chime"
+    )
+    assert media.url.startswith(f"http://127.0.0.1:{port}/media/local/chime.wav?authSig=")
+    assert media.mime_type == "audio/x-wav"
+    await renderer.play(media.url, media.title, mime_type=media.mime_type)
+    assert vr.upnp is not None
+    assert vr.upnp.transport.fetched == [media.url]
+    assert (vr.state.net.title, vr.state.net.play) == ("Chime", "P")
+    await until(lambda: vr.state.net.play == "S")
