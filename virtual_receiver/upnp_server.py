@@ -85,6 +85,7 @@ class RendererFaults:
     refuse_format: bool = False  # every URI gets "Illegal MIME-type"
     never_stop: bool = False  # reports PLAYING forever
     no_events: bool = False  # refuses subscriptions: controllers have to poll
+    silent: bool = False  # takes Play and never plays (stays STOPPED)
     location: str | None = None  # SSDP answers point at this description URL instead
 
 
@@ -526,6 +527,8 @@ class UpnpRenderer:
         if self._pending is None:
             raise UpnpActionError(error_code=ERROR_NO_CONTENTS, error_desc="No contents")
         uri, metadata = self._pending
+        if self.faults.silent:
+            return
         self.transport.state = "TRANSITIONING"
         self._publish()
         try:

@@ -271,11 +271,6 @@ class Renderer:
         dmr = self._dmr
         return RendererInfo(self.location, dmr.name, dmr.manufacturer, dmr.model_name, dmr.udn)
 
-    @property
-    def transport_state(self) -> TransportState | None:
-        """The transport's state as last reported."""
-        return self._dmr.transport_state
-
     async def play(self, url: str, title: str, *, mime_type: str | None = None) -> None:
         """Set the URI (with DIDL-Lite metadata) and play it."""
         await self._start(self._dmr, url, title, mime_type)

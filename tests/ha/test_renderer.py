@@ -21,7 +21,9 @@ from custom_components.onkyo_eiscp.announce import (
     check_media_url,
 )
 from custom_components.onkyo_eiscp.eiscp import Client
+from custom_components.onkyo_eiscp.eiscp.errors import QueryTimeoutError
 from custom_components.onkyo_eiscp.renderer import (
+    PlayableMedia,
     Renderer,
     RendererLocator,
     RendererRefusedError,
@@ -129,6 +131,7 @@ async def test_description_from_another_host_is_ignored_and_logged_once(
     assert await locator.async_locate(foreign) == vr.upnp.location
     assert locator.found_by == "search"
     # The host's own answer points elsewhere: no renderer.
+    assert await locator.async_locate("http://[::1") == vr.upnp.location  # unreadable: ignored
     vr.upnp.faults.location = foreign
     assert await locator.async_locate(foreign) is None
     assert await locator.async_locate() is None
@@ -136,6 +139,7 @@ async def test_description_from_another_host_is_ignored_and_logged_once(
     warnings = [r for r in caplog.records if "127.0.0.2" in r.getMessage()]
     assert len(warnings) == 1
     assert "not served by 127.0.0.1" in warnings[0].getMessage()
+    assert sum("[::1" in r.getMessage() for r in caplog.records) == 1
 
 
 async def test_a_device_without_renderer(vr: VirtualReceiver) -> None:
@@ -152,6 +156,8 @@ async def test_a_description_that_is_not_a_renderer(
     session = async_get_clientsession(hass)
     with pytest.raises(RendererUnavailableError):
         await Renderer.async_create(session, media.url("/missing.xml"))
+    with pytest.raises(RendererUnavailableError, match="describes no media renderer"):
+        await Renderer.async_create(session, media.url("/server.xml"))
 
 
 # --- playing a URL ------------------------------------------------------------------
@@ -159,7 +165,7 @@ async def test_a_description_that_is_not_a_renderer(
 
 async def test_url_playback(vr: VirtualReceiver, media: MediaServer, renderer: Renderer) -> None:
     assert vr.upnp is not None
-    url = media.url("/speech.wav")
+    url = media.url("/ten.wav")
     await renderer.play(url, "Hello")
     assert vr.upnp.transport.fetched == [url]
     assert (vr.state.net.title, vr.state.net.play) == ("Hello", "P")
@@ -341,7 +347,7 @@ async def test_play_waits_for_the_announcement(
     vr: VirtualReceiver, media: MediaServer, announcer: Announcer
 ) -> None:
     set_main(vr, power=True, source=BD, volume=30)
-    chime, speech = media.url("/chime.wav"), media.url("/speech.wav")
+    chime, speech = media.url("/chime.wav"), media.url("/ten.wav")
     await asyncio.gather(announcer.announce(chime, "Doorbell"), announcer.play(speech, "Radio"))
     assert vr.upnp is not None
     assert vr.upnp.transport.log[:3] == [f"play {chime}", f"end {chime}", f"play {speech}"]
@@ -353,7 +359,7 @@ async def test_media_source_playback(
 ) -> None:
     """A media-source id: resolved, signed, served by Home Assistant, fetched by the device."""
     port = free_port()
-    (tmp_path / "chime.wav").write_bytes(wav(1.0))
+    (tmp_path / "chime.wav").write_bytes(wav(10.0))
     hass.config.media_dirs = {"local": str(tmp_path)}
     hass.config.internal_url = f"http://127.0.0.1:{port}"
     http = {"server_host": ["127.0.0.1"], "server_port": port}
@@ -371,3 +377,48 @@ async def test_media_source_playback(
     assert vr.upnp.transport.fetched == [media.url]
     assert (vr.state.net.title, vr.state.net.play) == ("Chime", "P")
     await until(lambda: vr.state.net.play == "S")
+
+
+async def test_a_plain_url_is_played_as_given(hass: HomeAssistant) -> None:
+    media = await async_resolve_play_media(
+        hass, "http://127.0.0.1:8123/chime.wav", "media_player.x"
+    )
+    assert media == PlayableMedia("http://127.0.0.1:8123/chime.wav", None, "chime.wav")
+    with pytest.raises(InvalidMediaUrlError):
+        await async_resolve_play_media(hass, "smb://nas/chime.wav", "media_player.x")
+
+
+async def test_renderer_that_takes_play_and_never_plays(
+    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+) -> None:
+    assert vr.upnp is not None
+    vr.upnp.faults.silent = True
+    set_main(vr, power=True, source=BD, volume=30)
+    with pytest.raises(RendererRefusedError, match="did not start"):
+        await announcer.announce(media.url("/chime.wav"), "Doorbell", volume=50)
+    assert main_zone(vr) == (True, BD, 30, False)
+
+
+async def test_device_that_stops_answering_eiscp(
+    vr: VirtualReceiver,
+    media: MediaServer,
+    client: Client,
+    renderer: Renderer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every restoring step is still tried when the device stops answering; each is logged."""
+    set_main(vr, power=True, source=BD, volume=30)
+    announcer = Announcer(EiscpZoneControl(client, timeout=0.2), renderer, limit=5.0)
+    task = asyncio.create_task(announcer.announce(media.url("/long.wav"), "Long", volume=50))
+    assert vr.upnp is not None
+    upnp = vr.upnp
+    await until(lambda: upnp.transport.state == "PLAYING")
+    vr.stalled = True
+    upnp.stop_playback()  # the announcement ends; the device no longer answers eISCP
+    await task
+    failed = [r.getMessage() for r in caplog.records if "After the announcement" in r.getMessage()]
+    assert len(failed) == 2  # volume, input
+    # Stalled from the start: nothing is known, nothing is played.
+    with pytest.raises(QueryTimeoutError):
+        await announcer.announce(media.url("/chime.wav"), "Doorbell")
+    assert upnp.transport.log[-1] == f"end {media.url('/long.wav')}"

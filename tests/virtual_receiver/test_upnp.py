@@ -42,9 +42,18 @@ def wav(seconds: float, rate: int = 8000) -> bytes:
 MEDIA = {
     "/chime.wav": (wav(1.0), "audio/wav"),
     "/speech.wav": (wav(2.0), "audio/wav"),
+    "/ten.wav": (wav(10.0), "audio/wav"),  # half a second at the tests' tick
     "/long.wav": (wav(40.0), "audio/wav"),
     "/tone.mp3": (b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64, "audio/mpeg"),
     "/note.txt": (b"not a sound", "text/plain"),
+    "/server.xml": (
+        b'<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0">'
+        b"<specVersion><major>1</major><minor>0</minor></specVersion><device>"
+        b"<deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>"
+        b"<friendlyName>NAS</friendlyName><manufacturer>x</manufacturer>"
+        b"<modelName>x</modelName><UDN>uuid:1</UDN></device></root>",
+        "text/xml",
+    ),
 }
 
 
@@ -181,12 +190,12 @@ async def test_play_fetches_the_url_and_the_device_plays_it(
 ) -> None:
     vr.set_now_playing("Before", "Artist", "Album", duration=200, play="S")
     async with controller(vr) as dmr:
-        url = media.url("/speech.wav")
+        url = media.url("/ten.wav")
         metadata = await dmr.construct_play_media_metadata(url, "Laundry is done")
         await dmr.async_set_transport_uri(url, "Laundry is done", metadata)
         await until(lambda: dmr.transport_state is TransportState.STOPPED)
         await dmr.async_play()
-        assert media.gets("/speech.wav") == 1
+        assert media.gets("/ten.wav") == 1
         main = vr.state.zones[next(iter(vr.state.zones))]
         assert main.power
         assert main.source == "2B"
@@ -194,7 +203,7 @@ async def test_play_fetches_the_url_and_the_device_plays_it(
         assert vr.state.net.play == "P"
         assert vr.state.net.file_info == "WAV"
         await until(lambda: dmr.transport_state is TransportState.PLAYING)
-        # Two seconds of media at 0.05 s per second: over soon, and reported.
+        # Ten seconds of media at 0.05 s per second: over soon, and reported.
         await until(lambda: dmr.transport_state is TransportState.STOPPED)
         assert vr.state.net.play == "S"
         assert vr.state.net.title == "Before"
@@ -212,19 +221,19 @@ async def test_length_from_didl_duration(vr: VirtualReceiver, media: MediaServer
         '<item id="0" parentID="-1" restricted="false"><dc:title>Tone</dc:title>'
         "<upnp:artist>Someone</upnp:artist><upnp:album>Tones</upnp:album>"
         "<upnp:class>object.item.audioItem</upnp:class>"
-        f'<res protocolInfo="http-get:*:audio/mpeg:*" duration="0:00:03.000">{url}</res>'
+        f'<res protocolInfo="http-get:*:audio/mpeg:*" duration="0:00:10.000">{url}</res>'
         "</item></DIDL-Lite>"
     )
     async with controller(vr) as dmr:
         await dmr.async_set_transport_uri(url, "Tone", metadata)
         await dmr.async_play()
-        assert vr.upnp.transport.duration == 3.0
+        assert vr.upnp.transport.duration == 10.0
         assert (vr.state.net.title, vr.state.net.artist, vr.state.net.album) == (
             "Tone",
             "Someone",
             "Tones",
         )
-        assert vr.state.net.total == 3
+        assert vr.state.net.total == 10
         await until(lambda: dmr.transport_state is TransportState.STOPPED)
 
 
@@ -320,9 +329,9 @@ async def test_a_stream_resumes_the_queue_it_interrupted(
     await until(lambda: vr.state.net.elapsed >= 2)
     title = vr.state.net.title
     async with controller(vr) as dmr:
-        await dmr.async_set_transport_uri(media.url("/chime.wav"), "Chime", "")
+        await dmr.async_set_transport_uri(media.url("/ten.wav"), "Ten", "")
         await dmr.async_play()
-        assert vr.state.net.title == "chime.wav"
+        assert vr.state.net.title == "ten.wav"
         await until(lambda: dmr.transport_state is TransportState.STOPPED)
     assert (vr.state.net.title, vr.state.net.play) == (title, "S")
     vr.press("NTCPLAY")
