@@ -28,11 +28,13 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from async_upnp_client.aiohttp import AiohttpNotifyServer, AiohttpSessionRequester
-from async_upnp_client.client import UpnpDevice, UpnpService, UpnpStateVariable
+from async_upnp_client.client import UpnpDevice, UpnpRequester, UpnpService, UpnpStateVariable
 from async_upnp_client.client_factory import UpnpFactory
+from async_upnp_client.const import HttpRequest, HttpResponse
 from async_upnp_client.exceptions import (
     UpnpActionError,
     UpnpCommunicationError,
+    UpnpConnectionError,
     UpnpError,
     UpnpResponseError,
 )
@@ -169,7 +171,7 @@ class RendererLocator:
             location = headers.get("location")
             if (
                 not request_line.startswith("HTTP/1.1 200")
-                or headers.get("_host") not in addresses
+                or str(headers.get("_host", "")).split("%", 1)[0] not in addresses
                 or not isinstance(location, str)
             ):
                 return
@@ -218,6 +220,37 @@ def _url(address: tuple[str, int]) -> str:
 # --- the renderer -----------------------------------------------------------------------
 
 
+class HostGuard(UpnpRequester):
+    """Passes on requests to the renderer's host and the media URL being played, no others.
+
+    A description may name control, event and SCPD URLs on any host; only the device's
+    own are ever contacted.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession, host: str) -> None:
+        """Guard requests made with ``session``; ``host`` is the description's host."""
+        self._requester = AiohttpSessionRequester(session, with_sleep=True)
+        self.host = host
+        self.media_url: str | None = None
+        self.refused: list[str] = []
+
+    async def async_http_request(self, http_request: HttpRequest) -> HttpResponse:
+        """Do the request if it goes to the host or is the media URL; refuse it otherwise."""
+        url = http_request.url
+        if url != self.media_url and _hostname(url) != self.host:
+            self.refused.append(url)
+            _LOGGER.warning("Not contacting %s: not the media renderer's host %s", url, self.host)
+            raise UpnpConnectionError(f"{url} is not on the media renderer's host")
+        return await self._requester.async_http_request(http_request)
+
+
+def _hostname(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class RendererInfo:
     """Which renderer was found (for diagnostics and repairs)."""
@@ -234,7 +267,7 @@ class Renderer:
 
     def __init__(
         self,
-        session: aiohttp.ClientSession,
+        guard: HostGuard,
         device: UpnpDevice,
         location: str,
         *,
@@ -242,7 +275,7 @@ class Renderer:
         start_limit: float = START_LIMIT,
     ) -> None:
         """Use ``device`` (made by :meth:`async_create`)."""
-        self._session = session
+        self.guard = guard
         self._device = device
         self._dmr = DmrDevice(device, None)
         self.location = location
@@ -256,14 +289,14 @@ class Renderer:
         cls, session: aiohttp.ClientSession, location: str, **options: float
     ) -> Renderer:
         """Read the renderer's description at ``location``."""
-        requester = AiohttpSessionRequester(session, with_sleep=True)
+        guard = HostGuard(session, _hostname(location) or "")
         try:
-            device = await UpnpFactory(requester, non_strict=True).async_create_device(location)
+            device = await UpnpFactory(guard, non_strict=True).async_create_device(location)
         except (UpnpError, aiohttp.ClientError, TimeoutError) as err:
             raise RendererUnavailableError(f"no renderer description at {location}") from err
         if not DmrDevice.is_profile_device(device):
             raise RendererUnavailableError(f"{location} describes no media renderer")
-        return cls(session, device, location, **options)
+        return cls(guard, device, location, **options)
 
     @property
     def info(self) -> RendererInfo:
@@ -294,9 +327,14 @@ class Renderer:
 
     async def _start(self, dmr: DmrDevice, url: str, title: str, mime_type: str | None) -> None:
         async with _errors():
-            metadata = await dmr.construct_play_media_metadata(
-                url, title, override_mime_type=mime_type
-            )
+            # The metadata's type comes from the media URL's headers (HEAD, or GET).
+            self.guard.media_url = url
+            try:
+                metadata = await dmr.construct_play_media_metadata(
+                    url, title, override_mime_type=mime_type
+                )
+            finally:
+                self.guard.media_url = None
             await dmr.async_set_transport_uri(url, title, metadata)
             # Play even when the last known transport actions say otherwise: they may be stale.
             await self._transport_action(dmr, "Play", InstanceID=0, Speed="1")
@@ -332,9 +370,8 @@ class Renderer:
     @contextlib.asynccontextmanager
     async def _events(self) -> AsyncIterator[DmrDevice]:
         """A DmrDevice subscribed to the renderer's events for the block, if it takes them."""
-        requester = AiohttpSessionRequester(self._session, with_sleep=True)
         _, local_ip = await async_get_local_ip(self.location, asyncio.get_running_loop())
-        server = AiohttpNotifyServer(requester, (local_ip, 0))
+        server = AiohttpNotifyServer(self.guard, (local_ip, 0))
         await server.async_start_server()
         dmr = DmrDevice(self._device, server.event_handler)
         dmr.on_event = self._on_event

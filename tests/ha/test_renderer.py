@@ -12,6 +12,8 @@ from collections.abc import AsyncGenerator
 import logging
 from pathlib import Path
 
+from async_upnp_client.const import HttpRequest
+from async_upnp_client.exceptions import UpnpConnectionError
 import pytest
 
 from custom_components.onkyo_eiscp.announce import (
@@ -422,3 +424,29 @@ async def test_device_that_stops_answering_eiscp(
     with pytest.raises(QueryTimeoutError):
         await announcer.announce(media.url("/chime.wav"), "Doorbell")
     assert upnp.transport.log[-1] == f"end {media.url('/long.wav')}"
+
+
+async def test_urls_of_another_host_in_a_description_are_never_contacted(
+    hass: HomeAssistant,
+    vr: VirtualReceiver,
+    media: MediaServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A description on the host whose control URLs point elsewhere: nothing is sent there."""
+    assert vr.upnp is not None
+    session = async_get_clientsession(hass)
+    async with session.get(vr.upnp.location) as response:
+        description = await response.text()
+    for tag in ("controlURL", "eventSubURL"):
+        description = description.replace(f"<{tag}>", f"<{tag}>http://127.0.0.2:9")
+    media.files["/foreign.xml"] = (description.encode(), "text/xml")
+    # The library drops such services; what is left is no renderer.
+    with pytest.raises(RendererUnavailableError, match="describes no media renderer"):
+        await Renderer.async_create(session, media.url("/foreign.xml"))
+    # Whatever a description says, the requester passes on only the host's URLs.
+    renderer = await Renderer.async_create(session, vr.upnp.location)
+    guard = renderer.guard
+    with pytest.raises(UpnpConnectionError):
+        await guard.async_http_request(HttpRequest("POST", "http://127.0.0.2:9/x", {}, None))
+    assert guard.refused == ["http://127.0.0.2:9/x"]
+    assert "not the media renderer's host" in caplog.text

@@ -63,6 +63,7 @@ class MediaServer:
     def __init__(self) -> None:
         """Not serving until started."""
         self.requests: list[str] = []
+        self.files = dict(MEDIA)
         self.port = 0
         self._runner: web.AppRunner | None = None
 
@@ -76,9 +77,9 @@ class MediaServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(f"{request.method} {request.path}")
-        if request.path not in MEDIA:
+        if request.path not in self.files:
             raise web.HTTPNotFound
-        body, content_type = MEDIA[request.path]
+        body, content_type = self.files[request.path]
         return web.Response(body=body, content_type=content_type)
 
     async def start(self) -> None:
