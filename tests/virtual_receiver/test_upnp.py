@@ -23,6 +23,7 @@ from async_upnp_client.profiles.dlna import DmrDevice, TransportState
 import pytest
 
 from virtual_receiver import VirtualReceiver
+from virtual_receiver.__main__ import arguments, serve
 from virtual_receiver.upnp_server import sniff, wav_length
 
 RENDERER = "urn:schemas-upnp-org:device:MediaRenderer:1"
@@ -347,3 +348,22 @@ def test_wav_length_and_sniff() -> None:
     assert sniff(b"fLaC\x00") == "FLAC"
     assert sniff(b"\xff\xfb\x90\x00") == "MP3"
     assert sniff(b"<html>") is None
+
+
+async def test_command_line_serves_a_renderer(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--upnp`` adds the renderer and prints where its description is."""
+    stop = asyncio.Event()
+    options = ["--port", "0", "--upnp", "--upnp-port", "0", "--ssdp-port", "0"]
+    task = asyncio.create_task(serve(arguments(options), stop))
+    out = ""
+
+    def printed() -> bool:
+        nonlocal out
+        out += capsys.readouterr().out
+        return "Ctrl-C" in out or task.done()
+
+    await until(printed)
+    stop.set()
+    await task
+    assert "media renderer: http://127.0.0.1:" in out
+    assert "/description.xml (unicast M-SEARCH on udp port " in out
