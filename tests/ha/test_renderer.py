@@ -61,10 +61,8 @@ async def vr() -> AsyncGenerator[VirtualReceiver]:
 @pytest.fixture
 async def media() -> AsyncGenerator[MediaServer]:
     """A media server on loopback."""
-    server = MediaServer()
-    await server.start()
-    yield server
-    await server.stop()
+    async with MediaServer() as server:
+        yield server
 
 
 @pytest.fixture
@@ -257,25 +255,26 @@ async def test_announcement_with_polling_when_events_are_refused(
     assert main_zone(vr) == (True, BD, 30, False)
 
 
-async def test_refused_format_raises_and_restores(
-    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
+@pytest.mark.parametrize(
+    ("refuse_format", "path", "code"),
+    [(True, "/chime.wav", 714), (False, "/note.txt", 714), (False, "/missing.wav", 716)],
+)
+async def test_refused_media_raises_and_restores(
+    vr: VirtualReceiver,
+    media: MediaServer,
+    announcer: Announcer,
+    refuse_format: bool,
+    path: str,
+    code: int,
 ) -> None:
+    """The format refused at SetAVTransportURI, or the media found unplayable at Play."""
     assert vr.upnp is not None
-    vr.upnp.faults.refuse_format = True
+    vr.upnp.faults.refuse_format = refuse_format
     set_main(vr, power=False, source=BD, volume=30)
     with pytest.raises(RendererRefusedError) as err:
-        await announcer.announce(media.url("/chime.wav"), "Doorbell", volume=50)
-    assert err.value.code == 714
+        await announcer.announce(media.url(path), "Doorbell", volume=50)
+    assert err.value.code == code
     assert main_zone(vr) == (False, BD, 30, False)
-
-
-async def test_unplayable_media_raises_and_restores(
-    vr: VirtualReceiver, media: MediaServer, announcer: Announcer
-) -> None:
-    set_main(vr, power=True, source=BD, volume=30)
-    with pytest.raises(RendererRefusedError):
-        await announcer.announce(media.url("/note.txt"), "Not a sound")
-    assert main_zone(vr) == (True, BD, 30, False)
 
 
 async def test_renderer_that_never_reports_the_end_is_cut_at_the_limit(

@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 import contextlib
 import io
 import socket
+from typing import Self
 import wave
 
 import aiohttp
@@ -100,14 +101,21 @@ class MediaServer:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def __aenter__(self) -> Self:
+        """Start."""
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Stop."""
+        await self.stop()
+
 
 @pytest.fixture
 async def media() -> AsyncGenerator[MediaServer]:
     """A media server on loopback."""
-    server = MediaServer()
-    await server.start()
-    yield server
-    await server.stop()
+    async with MediaServer() as server:
+        yield server
 
 
 @pytest.fixture
