@@ -36,11 +36,17 @@ from homeassistant.const import EVENT_HOMEASSISTANT_START
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.setup import async_setup_component
+from tests.pioneer_support import no_escaped_exceptions
 from tests.virtual_receiver.test_upnp import MediaServer, wav
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.zones import Zone
 
 from .helpers import free_port, until
+
+__all__ = ["no_escaped_exceptions"]
+
+# Nothing may escape, in the faults above all (asyncio logs what nobody retrieved).
+pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 
 BD = "10"  # BD/DVD
 NET = "2B"
@@ -408,6 +414,7 @@ async def test_device_that_stops_answering_eiscp(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Every restoring step is still tried when the device stops answering; each is logged."""
+    caplog.set_level(logging.WARNING)
     set_main(vr, power=True, source=BD, volume=30)
     announcer = Announcer(EiscpZoneControl(client, timeout=0.2), renderer, limit=5.0)
     task = asyncio.create_task(announcer.announce(media.url("/long.wav"), "Long", volume=50))
@@ -432,6 +439,7 @@ async def test_urls_of_another_host_in_a_description_are_never_contacted(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A description on the host whose control URLs point elsewhere: nothing is sent there."""
+    caplog.set_level(logging.WARNING)
     assert vr.upnp is not None
     session = async_get_clientsession(hass)
     async with session.get(vr.upnp.location) as response:

@@ -23,9 +23,15 @@ from async_upnp_client.exceptions import UpnpActionError
 from async_upnp_client.profiles.dlna import DmrDevice, TransportState
 import pytest
 
+from tests.pioneer_support import no_escaped_exceptions
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.__main__ import arguments, serve
 from virtual_receiver.upnp_server import sniff, wav_length
+
+__all__ = ["no_escaped_exceptions"]
+
+# Nothing may escape, in the faults above all (asyncio logs what nobody retrieved).
+pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 
 RENDERER = "urn:schemas-upnp-org:device:MediaRenderer:1"
 
@@ -375,3 +381,20 @@ async def test_command_line_serves_a_renderer(capsys: pytest.CaptureFixture[str]
     await task
     assert "media renderer: http://127.0.0.1:" in out
     assert "/description.xml (unicast M-SEARCH on udp port " in out
+
+
+async def test_a_subscriber_that_vanished_is_no_error(vr: VirtualReceiver) -> None:
+    """A controller gone without unsubscribing: its events fail quietly, nothing escapes."""
+    assert vr.upnp is not None
+    requester = AiohttpRequester()
+    device = await UpnpFactory(requester).async_create_device(vr.upnp.location)
+    server = AiohttpNotifyServer(requester, ("127.0.0.1", 0))
+    await server.async_start_server()
+    await DmrDevice(device, server.event_handler).async_subscribe_services()
+    server.event_handler._subscriptions.clear()  # forget them: nothing unsubscribes
+    await server.async_stop_server()
+    vr.upnp.stop_playback()  # an event to every subscriber
+    await asyncio.sleep(0.2)
+    async with controller(vr) as dmr:  # the renderer still serves
+        await dmr.async_update()
+        assert dmr.transport_state is TransportState.STOPPED
