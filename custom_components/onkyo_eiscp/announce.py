@@ -146,7 +146,7 @@ class Announcer:
         async with self._lock:
             before = await self.zone.snapshot()
             restore = before
-            ended = False
+            played = ended = False
             try:
                 if not before.power:
                     await self.zone.set_power(True)
@@ -157,15 +157,16 @@ class Announcer:
                     await self.zone.set_mute(False)
                 if volume is not None and volume != restore.volume:
                     await self.zone.set_volume(volume)
+                played = True
                 await self.playback.play_to_end(url, title, limit=self.limit)
                 ended = True
             finally:
-                await self._restore(restore, ended=ended)
+                await self._restore(restore, stop=played and not ended)
 
-    async def _restore(self, before: ZoneSnapshot, *, ended: bool) -> None:
+    async def _restore(self, before: ZoneSnapshot, *, stop: bool) -> None:
         """Put the zone back; each step is tried even when an earlier one failed."""
         zone = self.zone
-        if not ended:
+        if stop:
             await _attempt("stop the renderer", self.playback.stop, fallback=zone.stop_network)
         if before.volume is not None:
             await _attempt("restore the volume", lambda: zone.set_volume(before.volume or 0))

@@ -176,11 +176,12 @@ class RendererLocator:
             ):
                 return
             task = loop.create_task(self._same_host(location, addresses))
-            task.add_done_callback(
-                lambda done: (
-                    found.set_result(location) if done.result() and not found.done() else None
-                )
-            )
+
+            def taken(done: asyncio.Task[bool]) -> None:
+                if not done.cancelled() and done.result() and not found.done():
+                    found.set_result(location)
+
+            task.add_done_callback(taken)
             pending.append(task)
 
         transports: list[asyncio.DatagramTransport] = []
