@@ -29,6 +29,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--log-commands", action="store_true", help="print every message clients send"
     )
+    parser.add_argument(
+        "--upnp", action="store_true", help="add a UPnP MediaRenderer (plays URLs on the device)"
+    )
+    parser.add_argument("--upnp-port", type=int, default=8888, help="the renderer's HTTP port")
+    parser.add_argument(
+        "--ssdp-port", type=int, default=1900, help="UDP port answering unicast M-SEARCH"
+    )
     parser.add_argument("--list-profiles", action="store_true", help="list profiles and exit")
     return parser.parse_args(argv)
 
@@ -43,6 +50,9 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> 
         art_port=args.art_port,
         art_stream=args.art_stream,
         log_commands=args.log_commands,
+        upnp=args.upnp,
+        upnp_port=args.upnp_port,
+        ssdp_port=args.ssdp_port,
     )
     if stop is None:
         stop = asyncio.Event()
@@ -53,11 +63,18 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> 
         if args.play:
             receiver.play_playlist()
         zones = ", ".join(z.zone.value for z in receiver.info.enabled_zones)
+        renderer = ""
+        if receiver.upnp is not None:
+            renderer = (
+                f"  media renderer: {receiver.upnp.location}"
+                f" (unicast M-SEARCH on udp port {receiver.upnp.ssdp_port})\n"
+            )
         print(
             f"Virtual {receiver.info.brand} {receiver.model} (identifier {receiver.identifier})\n"
             f"  eISCP on tcp://{args.host}:{receiver.port}, discovery on udp port {receiver.port}\n"
             f"  zones: {zones}; inputs: {len(receiver.info.selectors)}\n"
             f"  album art: {receiver.art_url}\n"
+            f"{renderer}"
             "Press Ctrl-C to stop.",
             flush=True,
         )

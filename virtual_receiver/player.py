@@ -17,6 +17,20 @@ from .state import DEMO_PLAYLIST, NetState, Track
 _TRACK_STATUS = ("NTI", "NAT", "NAL", "NJA", "NMS", "NTR", "NFI", "NTM")
 _NOW_PLAYING = ("NST", "NTI", "NAT", "NAL", "NTR", "NTM", "NFI", "NMS", "NJA")
 _REPEAT_NEXT = {"-": "R", "R": "1", "1": "-", "F": "1"}  # what the REPEAT key cycles through
+# What a stream from the UPnP renderer replaces, and puts back when it ends.
+_RESUMABLE = (
+    "playlist",
+    "loop",
+    "track",
+    "track_total",
+    "title",
+    "artist",
+    "album",
+    "elapsed",
+    "total",
+    "file_info",
+    "art_url",
+)
 _SKIP = 10  # seconds FF and REW move
 
 
@@ -39,6 +53,8 @@ class Player:
         self._push = push
         self._art_url = art_url
         self._ticker: asyncio.Task[None] | None = None
+        # What a stream from the UPnP renderer interrupted (NetState fields).
+        self._interrupted: dict[str, object] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -65,6 +81,22 @@ class Player:
         self.net.play = "P"
         self._announce("NST")
         self._start_clock()
+
+    def play_stream(self, track: Track) -> None:
+        """Play one stream sent by a controller (the UPnP renderer), after what was queued."""
+        if self._interrupted is None:
+            self._interrupted = {name: getattr(self.net, name) for name in _RESUMABLE}
+        self.play_playlist((track,), loop=False)
+
+    def end_stream(self) -> None:
+        """The stream ended: stopped, back at the queued track it interrupted (PLAY resumes it)."""
+        self.net.play = "S"
+        if self._interrupted is not None:
+            for name, value in self._interrupted.items():
+                setattr(self.net, name, value)
+            self._interrupted = None
+            self._announce(*_TRACK_STATUS)
+        self._announce("NST")
 
     def operate(self, key: str) -> list[str] | None:
         """An NTC key (PLAY, TRUP, ...): the statuses to push, None for an unknown key."""

@@ -24,6 +24,7 @@ from .eiscp_server import EiscpServer
 from .faults import Faults
 from .nri import Profile, read_profile
 from .state import ReceiverState, Track
+from .upnp_server import UpnpRenderer
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 
@@ -49,13 +50,17 @@ class VirtualReceiver:
         art_port: int | None = None,
         log_commands: bool = False,
         art_stream: bool = False,
+        upnp: bool = False,
+        ssdp_port: int = 1900,
+        upnp_port: int = 0,
     ) -> None:
         """Load ``profile`` (a file in profiles/); :meth:`start` serves it.
 
         ``log_commands`` prints every message a client sends ("received PWR01"), so a
         test that runs the receiver as a separate process can see them. ``art_stream``
         sends album art as hex BMP packets over eISCP, as older devices do, instead of
-        a link.
+        a link. ``upnp`` adds a UPnP MediaRenderer (HTTP on ``upnp_port``, unicast M-SEARCH
+        answered on UDP ``ssdp_port``; 0 picks free ports) that plays on this device.
         """
         path = PROFILES_DIR / f"{profile}.xml"
         if not path.is_file():
@@ -85,6 +90,20 @@ class VirtualReceiver:
         self.player = self.device.player
         self._art_port = art_port
         self._art: ArtServer | None = None
+        self.upnp: UpnpRenderer | None = None
+        if upnp:
+            self.upnp = UpnpRenderer(
+                host=host,
+                name=f"{self.info.brand} {self.model}",
+                manufacturer=self.info.brand,
+                model=self.model,
+                identifier=self.identifier,
+                start_stream=self._start_stream,
+                end_stream=self.player.end_stream,
+                http_port=upnp_port,
+                ssdp_port=ssdp_port,
+                tick=tick,
+            )
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -96,12 +115,16 @@ class VirtualReceiver:
             self._art = ArtServer(lambda: (net.album, net.title))
             await self._art.start(self.host, self._art_port)
             self._art_port = self._art.port
+        if self.upnp is not None and not self.upnp.running:
+            await self.upnp.start()
         self.player.resume()
 
     async def stop(self) -> None:
         """Close every socket and task."""
         await self.player.stop()
         await self.server.stop()
+        if self.upnp is not None:
+            await self.upnp.stop()
         if self._art is not None:
             await self._art.stop()
             self._art = None
@@ -293,6 +316,12 @@ class VirtualReceiver:
         for message in self.device.power_on_net():
             self.push(message)
         self.player.play_playlist(tracks, loop=loop)
+
+    def _start_stream(self, track: Track) -> None:
+        """What a real receiver does when its renderer plays: on, NET, the stream's title."""
+        for message in self.device.power_on_net():
+            self.push(message)
+        self.player.play_stream(track)
 
     async def next_track(self) -> None:
         """What NTC TRUP does."""
