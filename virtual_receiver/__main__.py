@@ -27,6 +27,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         help="send album art as hex BMP packets over eISCP (older devices) instead of a link",
     )
     parser.add_argument(
+        "--lines-only",
+        action="store_true",
+        help="serve lists only as 10-line NLS pages (NLA answers N/A), like older firmware",
+    )
+    parser.add_argument(
         "--log-commands", action="store_true", help="print every message clients send"
     )
     parser.add_argument("--list-profiles", action="store_true", help="list profiles and exit")
@@ -43,6 +48,7 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> 
         art_port=args.art_port,
         art_stream=args.art_stream,
         log_commands=args.log_commands,
+        lines_only=args.lines_only,
     )
     if stop is None:
         stop = asyncio.Event()

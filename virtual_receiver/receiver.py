@@ -49,13 +49,15 @@ class VirtualReceiver:
         art_port: int | None = None,
         log_commands: bool = False,
         art_stream: bool = False,
+        lines_only: bool = False,
     ) -> None:
         """Load ``profile`` (a file in profiles/); :meth:`start` serves it.
 
         ``log_commands`` prints every message a client sends ("received PWR01"), so a
         test that runs the receiver as a separate process can see them. ``art_stream``
         sends album art as hex BMP packets over eISCP, as older devices do, instead of
-        a link.
+        a link. ``lines_only`` serves lists only as 10-line NLS pages (``NLAL`` gets
+        N/A), like older firmware.
         """
         path = PROFILES_DIR / f"{profile}.xml"
         if not path.is_file():
@@ -83,6 +85,8 @@ class VirtualReceiver:
             log_commands=log_commands,
         )
         self.player = self.device.player
+        self.browser = self.device.browser
+        self.browser.lines_only = lines_only
         self._art_port = art_port
         self._art: ArtServer | None = None
 
