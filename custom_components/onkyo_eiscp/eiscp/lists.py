@@ -18,7 +18,7 @@ again from the source's top, and it never selects an item it has not just seen.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from enum import StrEnum
 import logging
@@ -359,7 +359,6 @@ class _Page:
     start: int | None = None  # absolute index of line 0, once known
     cursor_line: int | None = None
     lines: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (text, prop)
-    serial: int = 0
 
 
 @dataclass(slots=True)
@@ -426,7 +425,7 @@ class ListNavigator:
         """
         cid = _content_id(content_id)
         async with self._lock:
-            title = await self._walk(cid)
+            title = await self._restoring(self._walk(cid))
             return await self._listing(cid, title, start, count)
 
     async def search(self, content_id: ContentId | str, query: str) -> Listing:
@@ -448,7 +447,7 @@ class ListNavigator:
         if not cid.path or isinstance(cid.path[-1], Query):
             raise ContentIdError(f"{cid} is a list, not an item")
         async with self._lock:
-            await self._play(cid)
+            await self._restoring(self._play(cid))
 
     async def enqueue(self, content_id: ContentId | str, how: QueueAdd = QueueAdd.LAST) -> None:
         """Add the item (a track, or a folder) to the play queue with PQA."""
@@ -456,7 +455,7 @@ class ListNavigator:
         if not cid.path or isinstance(cid.path[-1], Query):
             raise ContentIdError(f"{cid} is a list, not an item")
         async with self._lock:
-            await self._enqueue(cid, how)
+            await self._restoring(self._enqueue(cid, how))
 
     async def clear_queue(self) -> None:
         """Empty the play queue (PQR)."""
@@ -477,6 +476,19 @@ class ListNavigator:
         async with self._lock:
             self._at = None
             await self._client.send(commands.net_control(self._zone, NetCommand.TOP))
+
+    async def _restoring[T](self, operation: Coroutine[None, None, T]) -> T:
+        """Run ``operation``; when an item is missing, walk back to where the device was."""
+        origin = self._at
+        try:
+            return await operation
+        except ItemNotFoundError:
+            if origin is not None and origin != self._at:
+                try:
+                    await self._walk_once(origin)
+                except (ListError, _MovedError) as err:
+                    _LOGGER.debug("Could not walk back to %s: %s", origin, err)
+            raise
 
     # --- messages ---------------------------------------------------------------------
 
@@ -499,13 +511,11 @@ class ListNavigator:
     def _feed_line(self, line: ListLine) -> None:
         page = self._page
         if line.info_type == "C":
-            if line.property == "P":  # a new page: its lines follow
-                page.lines = {}
-                page.serial += 1
             page.cursor_line = line.line
-            title = self._title
-            if title is not None and line.line is not None:
-                page.start = title.cursor - line.line
+            if line.property == "P":  # a new page (after its NLT): its lines follow
+                page.lines = {}
+                title = self._title
+                page.start = 0 if title is None or line.line is None else title.cursor - line.line
         elif line.line is not None:
             page.lines[line.line] = (line.text, line.property)
 
@@ -655,30 +665,53 @@ class ListNavigator:
             raise _MovedError(f"item {item.index} is no longer {item.title!r}")
         return now
 
-    async def _select(self, title: ListTitle, item: Item) -> None:
-        """Select ``item`` (verified just before)."""
+    async def _choose(
+        self,
+        title: ListTitle,
+        item: Item,
+        accept: Callable[[Message], bool],
+        what: str,
+        *,
+        dialogs: bool = True,
+    ) -> Message:
+        """Verify ``item``, select it, and wait for what ``accept`` takes.
+
+        A device that refuses the selection (NLA status E: the list changed) means another
+        controller moved it: _MovedError. A dialog instead is closed, and DialogError raised.
+        """
+        title = await self._verify(title, item)
+        sequence = self._next_sequence()
+
+        def outcome(m: Message) -> bool:
+            refused = isinstance(m, ListXml) and m.sequence == sequence and not m.success
+            return refused or accept(m)
+
+        waiter = self._expect(outcome, dialogs=dialogs)
+        shown, self._page = self._page.start, _Page()
         if self._protocol is ListProtocol.LINES:
-            page = self._page
-            if page.start is not None and 0 <= item.index - page.start < LINES_PER_PAGE:
-                await self._client.send(commands.select_list_line(item.index - page.start))
+            if shown is not None and 0 <= item.index - shown < LINES_PER_PAGE:
+                await self._client.send(commands.select_list_line(item.index - shown))
             else:
                 await self._client.send(commands.select_list_index(item.index))
-            return
-        await self._client.send(
-            commands.select_list_item(self._next_sequence(), title.layers, item.index)
-        )
-
-    async def _enter(self, title: ListTitle, item: Item) -> ListTitle:
-        """Select a container and wait for its list."""
-        title = await self._verify(title, item)
-        self._page = _Page()
-        waiting = self._expect(lambda m: isinstance(m, ListTitle) and not _same_list(m, title))
-        await self._select(title, item)
+        else:
+            await self._client.send(commands.select_list_item(sequence, title.layers, item.index))
         try:
-            message = await self._await(waiting, f"the list of {item.title!r}")
+            message = await self._await(waiter, what)
         except DialogError:
             await self._leave_dialog()
             raise
+        if isinstance(message, ListXml):
+            raise _MovedError(f"the device refused to select {item.title!r}")
+        return message
+
+    async def _enter(self, title: ListTitle, item: Item) -> ListTitle:
+        """Select a container and wait for its list."""
+        message = await self._choose(
+            title,
+            item,
+            lambda m: isinstance(m, ListTitle) and not _same_list(m, title),
+            f"the list of {item.title!r}",
+        )
         assert isinstance(message, ListTitle)
         if message.ui in (ListUI.POPUP, ListUI.KEYBOARD):
             await self._leave_dialog()
@@ -689,20 +722,16 @@ class ListNavigator:
 
     async def _run_search(self, title: ListTitle, item: Item, query: Query) -> ListTitle:
         """Select a search item, type ``query`` into its keyboard, wait for the results."""
-        title = await self._verify(title, item)
-        keyboard = self._expect(
+        message = await self._choose(
+            title,
+            item,
             lambda m: (
                 (isinstance(m, Keyboard) and m.category is not KeyboardCategory.OFF)
                 or isinstance(m, Popup)
             ),
+            f"the keyboard of {item.title!r}",
             dialogs=False,
         )
-        await self._select(title, item)
-        try:
-            message = await self._await(keyboard, f"the keyboard of {item.title!r}")
-        except ListTimeoutError:
-            await self._leave_dialog()
-            raise
         if isinstance(message, Popup):
             await self._leave_dialog()
             raise DialogError(f"{item.title!r} opened a popup", dialog=f"popup:{message.title}")
@@ -712,7 +741,6 @@ class ListNavigator:
             raise DialogError(
                 f"{item.title!r} asks for a login", dialog=f"keyboard:{message.category.value}"
             )
-        self._page = _Page()
         results = self._expect(
             lambda m: (
                 isinstance(m, ListTitle)
@@ -782,18 +810,14 @@ class ListNavigator:
 
     async def _start(self, title: ListTitle, item: Item) -> None:
         """Select a playable item and wait until the device plays."""
-        title = await self._verify(title, item)
-        started = self._expect(
+        await self._choose(
+            title,
+            item,
             lambda m: (
                 (isinstance(m, PlayStatus) and m.play is PlayState.PLAYING) or isinstance(m, Title)
-            )
+            ),
+            f"playback of {item.title!r}",
         )
-        await self._select(title, item)
-        try:
-            await self._await(started, f"playback of {item.title!r}")
-        except DialogError:
-            await self._leave_dialog()
-            raise
 
     async def _enqueue(self, cid: ContentId, how: QueueAdd) -> None:
         step = cid.path[-1]
