@@ -718,6 +718,8 @@ class ListNavigator:
             raise DialogError(
                 f"{item.title!r} opened a dialog, not a list", dialog=f"ui:{message.ui.value}"
             )
+        if not _deeper(message, title):
+            raise _MovedError(f"shows {message.title!r} after selecting {item.title!r}")
         return message
 
     async def _run_search(self, title: ListTitle, item: Item, query: Query) -> ListTitle:
@@ -755,6 +757,8 @@ class ListNavigator:
             await self._leave_dialog()
             raise
         assert isinstance(found, ListTitle)
+        if not _deeper(found, title):
+            raise _MovedError(f"shows {found.title!r} after searching {query.text!r}")
         return found
 
     async def _leave_dialog(self) -> None:
@@ -1031,6 +1035,11 @@ def _same_list(a: ListTitle, b: ListTitle) -> bool:
         b.items,
         b.title,
     )
+
+
+def _deeper(child: ListTitle, parent: ListTitle) -> bool:
+    """Whether ``child`` is a list one layer under ``parent`` (not another controller's move)."""
+    return child.service == parent.service and child.layers == parent.layers + 1
 
 
 def _item(parent: ContentId, service: str, index: int, raw: _Raw, step: Step) -> Item:
