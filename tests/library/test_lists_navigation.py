@@ -1,4 +1,4 @@
-"""ListNavigator against the virtual receiver, over NLA (XML) and over NLS lines (older firmware)."""
+"""ListNavigator against the virtual receiver, over NLA (XML) and NLS lines (older firmware)."""
 
 from __future__ import annotations
 

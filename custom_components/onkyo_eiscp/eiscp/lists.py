@@ -831,18 +831,21 @@ class ListNavigator:
                 parent = await self._walk_once(cid.parent)
                 item = await self._find(parent, step, cid.parent)
                 await self._verify(parent, item)
-                refused = self._expect(
-                    lambda m: isinstance(m, NotAvailable) and m.code == "PQA", dialogs=False
-                )
-                await self._client.send(commands.add_to_queue(item.index, how))
-                try:
-                    await self._await(refused, "", timeout=min(self._probe_timeout, 0.3))
-                except ListTimeoutError:
-                    return
-                raise ListRefusedError(f"the device cannot queue {item.title!r} (N/A)")
             except _MovedError as err:
                 _LOGGER.debug("The device moved while queueing %s (%s); again", cid, err)
                 self._at = None
+                continue
+            # A device answers in order: an N/A to PQA comes before the reply to the NLT
+            # query sent after it, and no answer at all means it took the item.
+            outcome = self._expect(
+                lambda m: m.code in ("PQA", "NLT") and isinstance(m, NotAvailable | ListTitle),
+                dialogs=False,
+            )
+            await self._client.send(commands.add_to_queue(item.index, how))
+            await self._client.send("NLTQSTN")
+            if isinstance(await self._await(outcome, "an answer to PQA"), NotAvailable):
+                raise ListRefusedError(f"the device cannot queue {item.title!r} (N/A)")
+            return
         raise ListMovedError(f"the device kept moving while walking to {cid}")
 
     # --- reading ----------------------------------------------------------------------
