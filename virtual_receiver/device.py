@@ -286,8 +286,10 @@ class Device:
         source = params.upper()
         if found is None or source not in {s.id for s in self.info.selectors}:
             return None
-        found[1].source = source
-        shown = self.browser.open_service(STORAGE[source]) if source in STORAGE else None
+        selected, found[1].source = found[1].source, source
+        # A storage input shows its top list when it becomes the input, not when re-selected.
+        opens = source in STORAGE and source != selected
+        shown = self.browser.open_service(STORAGE[source]) if opens else None
         return [f"{code}{source}", *(shown or [])]
 
     def _tone(self, code: str, params: str) -> list[str] | None:

@@ -24,6 +24,7 @@ from custom_components.onkyo_eiscp.eiscp.lists import (
     ListRefusedError,
     ListTimeoutError,
     MalformedListError,
+    Query,
     QueueAdd,
     Source,
 )
@@ -459,3 +460,69 @@ async def test_a_service_without_a_tree_and_a_device_without_net(
     receiver.info = dataclasses.replace(receiver.info, net_services=())
     with pytest.raises(ListRefusedError, match="N/A"):
         await nav.browse("eiscp:nsv:0E")
+
+
+async def test_a_storage_input_of_a_network_player() -> None:
+    """An SLI source: selected, walked back to its top from deep inside, browsed, played."""
+    async with (
+        VirtualReceiver("NS-6130", tick=0.05) as vr,
+        Client(vr.host, vr.port, pacing=0.0) as client,
+    ):
+        nav = ListNavigator(client, timeout=2.0)
+        top = await nav.browse("eiscp:sli:29")
+        assert (top.title, _titles(top)[:2]) == ("USB", ["Music", "Big Folder"])
+        await nav.browse("eiscp:sli:29/Nested/Level%202")
+        receiver_cid = "eiscp:sli:29/Repeats/Outro"
+        fresh = ListNavigator(client, timeout=2.0)  # knows nothing: walks back with RETURN
+        await fresh.play(receiver_cid)
+        assert vr.state.net.title == "Outro"
+        assert vr.received.count("NTCRETURN") == 2
+        nav.close()
+        fresh.close()
+
+
+async def test_the_device_moved_after_the_list_was_read(
+    receiver: VirtualReceiver, nav: ListNavigator
+) -> None:
+    """The check before selecting sees another list: the walk starts again from the top."""
+    respond = receiver.server.respond
+    moves: list[str] = []
+
+    def phone_moves_after_a_read(message: str) -> object:
+        reply = respond(message)
+        if message.startswith(("NLAL", "NTCDOWN")) and len(moves) < 1:
+            moves.append(message)
+            receiver.press("NSVF00")
+        return reply
+
+    receiver.server.respond = phone_moves_after_a_read
+    listing = await nav.browse(JAZZ)
+    assert moves
+    assert _titles(listing) == ["Jazz FM", "Smooth Jazz Loopback", "Blue Note Radio"]
+
+
+async def test_nothing_playable_and_a_query_without_a_search(
+    nav: ListNavigator, receiver: VirtualReceiver
+) -> None:
+    """A folder of folders has nothing to play; a path that starts with a query is refused."""
+    with pytest.raises(ItemNotFoundError, match="something playable"):
+        await nav.play("eiscp:nsv:F0/Nested")
+    with pytest.raises(ContentIdError, match="without a search item"):
+        await nav.browse(ContentId(Source.service("0E"), (Query("jazz"),)))
+    assert receiver.state.net.play == "S"
+
+
+@pytest.mark.parametrize("protocol", [ListProtocol.XML], indirect=True)
+async def test_list_faults_after_the_protocol_is_known(
+    receiver: VirtualReceiver, nav: ListNavigator
+) -> None:
+    """A device that read lists before and now sends none, or answers N/A: clear errors."""
+    await nav.browse("eiscp:nsv:0E")
+    receiver.browser.list_fault = "silent"
+    with pytest.raises(ListTimeoutError):
+        await nav.browse(JAZZ)
+    receiver.browser.list_fault = None
+    receiver.browser.lines_only = True
+    with pytest.raises(ListRefusedError, match="N/A"):
+        await nav.browse("eiscp:nsv:00")
+    assert nav.protocol is ListProtocol.XML

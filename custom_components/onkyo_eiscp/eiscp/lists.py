@@ -357,6 +357,7 @@ class _Page:
     """The 10-line page NLS shows (older firmware)."""
 
     start: int | None = None  # absolute index of line 0, once known
+    shows: ListTitle | None = None  # the NLT of the list the page belongs to
     cursor_line: int | None = None
     lines: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (text, prop)
 
@@ -514,7 +515,7 @@ class ListNavigator:
             page.cursor_line = line.line
             if line.property == "P":  # a new page (after its NLT): its lines follow
                 page.lines = {}
-                title = self._title
+                title = page.shows = self._title
                 page.start = 0 if title is None or line.line is None else title.cursor - line.line
         elif line.line is not None:
             page.lines[line.line] = (line.text, line.property)
@@ -978,6 +979,9 @@ class ListNavigator:
             await self._client.send(move)
         deadline = loop.time() + self._timeout
         while not (self._page.start == page_start and self._page_complete(title)):
+            shows = self._page.shows
+            if shows is not None and not _same_list(shows, title):
+                raise _MovedError(f"shows the lines of {shows.title!r}, not {title.title!r}")
             if loop.time() > deadline:
                 raise ListTimeoutError(f"no lines of {title.title!r} from the device (NLS)")
             waiting = self._expect(lambda m: isinstance(m, ListLine), dialogs=True)
