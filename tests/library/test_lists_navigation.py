@@ -385,24 +385,18 @@ async def test_popups_and_login_keyboards_never_hang_a_walk(
     assert receiver.state.net.title == "Jazz FM"
 
 
-async def test_a_login_where_a_search_was_expected(
-    nav: ListNavigator, receiver: VirtualReceiver, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("kind", "error"), [("login", "login"), ("premium", "popup")])
+async def test_a_login_or_a_popup_where_a_search_was_expected(
+    nav: ListNavigator,
+    receiver: VirtualReceiver,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    error: str,
 ) -> None:
-    """A search item that asks for a user name is a dialog error, and is closed."""
-    monkeypatch.setitem(browse.ICONS, "login", browse.ICONS["search"])
-    receiver.browser.trees["0E"].children[2].children[0].kind = "login"
-    with pytest.raises(DialogError, match="login"):
-        await nav.search(SEARCH, "jazz")
-    assert receiver.browser.ui == "0"
-
-
-async def test_a_popup_during_a_search(
-    nav: ListNavigator, receiver: VirtualReceiver, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A search item that opens a popup instead of its keyboard."""
-    monkeypatch.setitem(browse.ICONS, "premium", browse.ICONS["search"])
-    receiver.browser.trees["0E"].children[2].children[0].kind = "premium"
-    with pytest.raises(DialogError, match="popup"):
+    """A search item that asks for a user name, or opens a popup: a dialog error, closed."""
+    monkeypatch.setitem(browse.ICONS, kind, browse.ICONS["search"])
+    receiver.browser.trees["0E"].children[2].children[0].kind = kind
+    with pytest.raises(DialogError, match=error):
         await nav.search(SEARCH, "jazz")
     assert receiver.browser.ui == "0"
 

@@ -18,7 +18,7 @@ again from the source's top, and it never selects an item it has not just seen.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from enum import StrEnum
 import logging
@@ -562,9 +562,13 @@ class ListNavigator:
 
     async def _walk(self, cid: ContentId) -> ListTitle:
         """Make the device show the list ``cid`` names; its NLT."""
+        return await self._again(cid, lambda: self._walk_once(cid))
+
+    async def _again[T](self, cid: ContentId, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run ``attempt``; while another controller moves the device, walk again."""
         for _attempt in range(self._walk_attempts):
             try:
-                return await self._walk_once(cid)
+                return await attempt()
             except _MovedError as err:
                 _LOGGER.debug("The device moved during a walk to %s (%s); again", cid, err)
                 self._at = None
@@ -782,25 +786,20 @@ class ListNavigator:
     async def _play(self, cid: ContentId) -> None:
         step = cid.path[-1]
         assert isinstance(step, Step)
-        for _attempt in range(self._walk_attempts):
-            try:
-                parent = await self._walk_once(cid.parent)
-                item = await self._find(parent, step, cid.parent)
-                if item.item_class is ItemClass.SEARCH:
-                    raise ContentIdError(f"{step.title!r} is a search: search it with a query")
-                if item.can_expand and item.item_class is not ItemClass.UNKNOWN:
-                    inside = await self._enter(parent, item)
-                    self._at, self._trail = cid, (*self._trail, inside)
-                    first = await self._first_playable(inside, cid)
-                    await self._start(inside, first)
-                else:
-                    await self._start(parent, item)
-            except _MovedError as err:
-                _LOGGER.debug("The device moved while playing %s (%s); again", cid, err)
-                self._at = None
+
+        async def attempt() -> None:
+            parent = await self._walk_once(cid.parent)
+            item = await self._find(parent, step, cid.parent)
+            if item.item_class is ItemClass.SEARCH:
+                raise ContentIdError(f"{step.title!r} is a search: search it with a query")
+            if item.can_expand and item.item_class is not ItemClass.UNKNOWN:
+                inside = await self._enter(parent, item)
+                self._at, self._trail = cid, (*self._trail, inside)
+                await self._start(inside, await self._first_playable(inside, cid))
             else:
-                return
-        raise ListMovedError(f"the device kept moving while walking to {cid}")
+                await self._start(parent, item)
+
+        await self._again(cid, attempt)
 
     async def _first_playable(self, title: ListTitle, cid: ContentId) -> Item:
         start = 0
@@ -827,27 +826,24 @@ class ListNavigator:
     async def _enqueue(self, cid: ContentId, how: QueueAdd) -> None:
         step = cid.path[-1]
         assert isinstance(step, Step)
-        for _attempt in range(self._walk_attempts):
-            try:
-                parent = await self._walk_once(cid.parent)
-                item = await self._find(parent, step, cid.parent)
-                await self._verify(parent, item)
-            except _MovedError as err:
-                _LOGGER.debug("The device moved while queueing %s (%s); again", cid, err)
-                self._at = None
-                continue
-            # A device answers in order: an N/A to PQA comes before the reply to the NLT
-            # query sent after it, and no answer at all means it took the item.
-            outcome = self._expect(
-                lambda m: m.code in ("PQA", "NLT") and isinstance(m, NotAvailable | ListTitle),
-                dialogs=False,
-            )
-            await self._client.send(commands.add_to_queue(item.index, how))
-            await self._client.send("NLTQSTN")
-            if isinstance(await self._await(outcome, "an answer to PQA"), NotAvailable):
-                raise ListRefusedError(f"the device cannot queue {item.title!r} (N/A)")
-            return
-        raise ListMovedError(f"the device kept moving while walking to {cid}")
+
+        async def attempt() -> Item:
+            parent = await self._walk_once(cid.parent)
+            item = await self._find(parent, step, cid.parent)
+            await self._verify(parent, item)
+            return item
+
+        item = await self._again(cid, attempt)
+        # A device answers in order: an N/A to PQA comes before the reply to the NLT query
+        # sent after it, and no answer at all means it took the item.
+        outcome = self._expect(
+            lambda m: m.code in ("PQA", "NLT") and isinstance(m, NotAvailable | ListTitle),
+            dialogs=False,
+        )
+        await self._client.send(commands.add_to_queue(item.index, how))
+        await self._client.send("NLTQSTN")
+        if isinstance(await self._await(outcome, "an answer to PQA"), NotAvailable):
+            raise ListRefusedError(f"the device cannot queue {item.title!r} (N/A)")
 
     # --- reading ----------------------------------------------------------------------
 
