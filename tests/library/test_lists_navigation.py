@@ -275,6 +275,16 @@ async def test_search(nav: ListNavigator, receiver: VirtualReceiver) -> None:
     assert (nothing.total, nothing.items) == (0, ())
 
 
+async def test_find_the_searches_of_a_service(
+    nav: ListNavigator, receiver: VirtualReceiver
+) -> None:
+    """Two lists deep, passing over the Login keyboard: TuneIn's station search."""
+    found = await nav.find_searches(Source.service("0E"))
+    assert [str(item.content_id) for item in found] == [SEARCH]
+    assert await nav.find_searches(Source.service("F0"), depth=1) == []
+    assert receiver.state.net.play == "S"
+
+
 async def test_search_where_there_is_none(nav: ListNavigator) -> None:
     """A list without a search item, an empty query, a search played without a query."""
     with pytest.raises(ItemNotFoundError, match="a search"):

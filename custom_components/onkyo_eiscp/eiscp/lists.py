@@ -437,10 +437,30 @@ class ListNavigator:
         cid = _content_id(content_id)
         if not query.strip():
             raise ContentIdError("an empty search")
-        commands.keyboard_input(query)  # ValueError before anything is sent
+        commands.keyboard_input(query)  # a query the wire cannot carry: ValueError, nothing sent
         if not cid.path or not isinstance(cid.path[-1], Step) or not await self._is_search(cid):
             cid = await self._find_search(cid)
         return await self.browse(cid.child(Query(query)))
+
+    async def find_searches(self, source: Source, *, depth: int = 2) -> list[Item]:
+        """The search items of ``source``, looked for ``depth`` lists deep (cache them).
+
+        Folders that open a dialog (a login, a premium notice) are passed over.
+        """
+        found: list[Item] = []
+        lists = [ContentId(source)]
+        for level in range(depth):
+            deeper: list[ContentId] = []
+            for cid in lists:
+                try:
+                    listing = await self.browse(cid)
+                except DialogError:
+                    continue
+                found += [i for i in listing.items if i.item_class is ItemClass.SEARCH]
+                if level + 1 < depth:
+                    deeper += [i.content_id for i in listing.items if i.can_expand]
+            lists = deeper
+        return found
 
     async def play(self, content_id: ContentId | str) -> None:
         """Walk to the item and start it; a folder or playlist plays from its first item."""
@@ -1012,10 +1032,9 @@ class ListNavigator:
 
     async def _is_search(self, cid: ContentId) -> bool:
         listing = await self.browse(cid.parent)
-        step = cid.path[-1]
         return any(
             item.content_id == cid and item.item_class is ItemClass.SEARCH for item in listing.items
-        ) and isinstance(step, Step)
+        )
 
     async def _find_search(self, cid: ContentId) -> ContentId:
         listing = await self.browse(cid)
