@@ -240,7 +240,8 @@ class Browser:
         """Trees for the ``services`` the profile lists that this device has trees for."""
         self.player = player
         self.lines_only = lines_only
-        # Faults: None, "silent" (no NLA, no NLS), "error" (NLA status E), "malformed", "entities".
+        # Faults: None, "silent" (no NLA, no NLS), "ignored" (no answer to NLA, NLS as ever),
+        # "error" (NLA status E), "malformed", "entities".
         self.list_fault: str | None = None
         self._set_title = set_title
         builders = {"0E": tunein, "00": music_server, "F0": usb, "F1": usb}
@@ -329,10 +330,10 @@ class Browser:
 
     def request(self, params: str) -> Answer:
         """NLA ``L``/``I`` requests."""
+        if self.list_fault in ("silent", "ignored"):
+            return Answer()
         if self.lines_only:
             return Answer(["NLAN/A"])
-        if self.list_fault == "silent":
-            return Answer()
         if len(params) != 15 or params[0] not in "LI":
             return Answer(["NLAN/A"])
         try:

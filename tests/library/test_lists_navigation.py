@@ -431,6 +431,18 @@ async def test_a_list_that_never_arrives(
 
 
 @pytest.mark.parametrize("protocol", [ListProtocol.XML], indirect=True)
+async def test_firmware_that_ignores_nla_is_read_by_its_lines(
+    receiver: VirtualReceiver, nav: ListNavigator
+) -> None:
+    """No answer at all to NLAL, but NLS pages: the navigator reads the lines."""
+    receiver.browser.list_fault = "ignored"
+    assert _titles(await nav.browse("eiscp:nsv:0E")) == TUNEIN_TOP
+    assert nav.protocol is ListProtocol.LINES
+    await nav.play(f"{JAZZ}/Blue%20Note%20Radio")
+    assert receiver.state.net.title == "Blue Note Radio"
+
+
+@pytest.mark.parametrize("protocol", [ListProtocol.XML], indirect=True)
 async def test_nla_status_e_carries_the_device_message(
     receiver: VirtualReceiver, nav: ListNavigator
 ) -> None:

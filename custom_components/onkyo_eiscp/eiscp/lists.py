@@ -924,7 +924,8 @@ class ListNavigator:
                 timeout=self._probe_timeout if probing else None,
             )
         except ListTimeoutError:
-            if not probing:
+            # Silence is older firmware only if its NLS page came with the list's NLT.
+            if not probing or self._page.shows is None:
                 raise
             reply = NotAvailable(code="NLA", raw="")
         if isinstance(reply, NotAvailable):
