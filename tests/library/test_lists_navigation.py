@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 import dataclasses
+import gc
 import logging
 
 import pytest
 
 from custom_components.onkyo_eiscp.eiscp import messages as m
 from custom_components.onkyo_eiscp.eiscp.client import Client
+from custom_components.onkyo_eiscp.eiscp.errors import ConnectionClosedError
 from custom_components.onkyo_eiscp.eiscp.lists import (
     ContentId,
     ContentIdError,
@@ -440,6 +442,23 @@ async def test_firmware_that_ignores_nla_is_read_by_its_lines(
     assert nav.protocol is ListProtocol.LINES
     await nav.play(f"{JAZZ}/Blue%20Note%20Radio")
     assert receiver.state.net.title == "Blue Note Radio"
+
+
+async def test_a_connection_lost_mid_walk(
+    receiver: VirtualReceiver, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The wait ends at once with ConnectionClosedError; nothing is left waiting or unread."""
+    nav = ListNavigator(client, timeout=30.0, probe_timeout=30.0)
+    receiver.browser.list_fault = "silent"
+    browsing = asyncio.create_task(nav.browse("eiscp:nsv:0E"))
+    await receiver.wait_for("NSV0E0")
+    await receiver.drop_clients()
+    with pytest.raises(ConnectionClosedError):
+        await browsing
+    assert nav._waiters == []
+    nav.close()
+    gc.collect()
+    assert "never retrieved" not in caplog.text
 
 
 @pytest.mark.parametrize("protocol", [ListProtocol.XML], indirect=True)

@@ -18,7 +18,7 @@ again from the source's top, and it never selects an item it has not just seen.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 import logging
@@ -30,7 +30,7 @@ from . import commands, parser
 from .client import Client
 from .commands import NetCommand, QueueAdd
 from .const import Zone
-from .errors import EiscpError
+from .errors import ConnectionClosedError, EiscpError
 from .messages import (
     Keyboard,
     KeyboardCategory,
@@ -403,11 +403,15 @@ class ListNavigator:
         # Where our last walk left the device: the id and the NLT seen at each depth.
         self._at: ContentId | None = None
         self._trail: tuple[ListTitle, ...] = ()
-        self._unsubscribe = client.add_message_listener(self._on_message)
+        self._unsubscribe = (
+            client.add_message_listener(self._on_message),
+            client.add_connection_listener(self._on_connection),
+        )
 
     def close(self) -> None:
         """Stop listening to the client."""
-        self._unsubscribe()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
 
     @property
     def protocol(self) -> ListProtocol | None:
@@ -529,6 +533,15 @@ class ListNavigator:
             elif waiter.accept(message):
                 waiter.future.set_result(message)
 
+    def _on_connection(self, connected: bool) -> None:
+        """A lost connection ends every wait at once; the position must be found again."""
+        if connected:
+            return
+        self._at, self._page = None, _Page()
+        for waiter in self._waiters:
+            if not waiter.future.done():
+                waiter.future.set_exception(ConnectionClosedError("connection lost"))
+
     def _feed_line(self, line: ListLine) -> None:
         page = self._page
         if line.info_type == "C":
@@ -551,18 +564,10 @@ class ListNavigator:
         dialogs: bool = True,
     ) -> M:
         """Send ``send`` (if any) and wait for the first message ``accept`` takes."""
-        future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
-        waiter = _Waiter(accept, future, dialogs)
-        self._waiters.append(waiter)
-        try:
-            if send is not None:
-                await self._client.send(send)
-            async with asyncio.timeout(self._timeout if timeout is None else timeout):
-                message = await future
-        except TimeoutError as err:
-            raise ListTimeoutError(f"no {what} from the device") from err
-        finally:
-            self._waiters.remove(waiter)
+        waiter = self._expect(accept, dialogs=dialogs)
+        message = await self._await(
+            waiter, what, sends=() if send is None else (send,), timeout=timeout
+        )
         assert isinstance(message, kind)
         return message
 
@@ -713,15 +718,14 @@ class ListNavigator:
 
         waiter = self._expect(outcome, dialogs=dialogs)
         shown, self._page = self._page.start, _Page()
-        if self._protocol is ListProtocol.LINES:
-            if shown is not None and 0 <= item.index - shown < LINES_PER_PAGE:
-                await self._client.send(commands.select_list_line(item.index - shown))
-            else:
-                await self._client.send(commands.select_list_index(item.index))
+        if self._protocol is not ListProtocol.LINES:
+            select = commands.select_list_item(sequence, title.layers, item.index)
+        elif shown is not None and 0 <= item.index - shown < LINES_PER_PAGE:
+            select = commands.select_list_line(item.index - shown)
         else:
-            await self._client.send(commands.select_list_item(sequence, title.layers, item.index))
+            select = commands.select_list_index(item.index)
         try:
-            message = await self._await(waiter, what)
+            message = await self._await(waiter, what, sends=(select,))
         except DialogError:
             await self._leave_dialog()
             raise
@@ -775,9 +779,12 @@ class ListNavigator:
                 and not _same_list(m, title)
             )
         )
-        await self._client.send(commands.keyboard_input(query.text))
         try:
-            found = await self._await(results, f"results of the search {query.text!r}")
+            found = await self._await(
+                results,
+                f"results of the search {query.text!r}",
+                sends=(commands.keyboard_input(query.text),),
+            )
         except ListError:
             await self._leave_dialog()
             raise
@@ -860,9 +867,8 @@ class ListNavigator:
             lambda m: m.code in ("PQA", "NLT") and isinstance(m, NotAvailable | ListTitle),
             dialogs=False,
         )
-        await self._client.send(commands.add_to_queue(item.index, how))
-        await self._client.send("NLTQSTN")
-        if isinstance(await self._await(outcome, "an answer to PQA"), NotAvailable):
+        sends = (commands.add_to_queue(item.index, how), "NLTQSTN")
+        if isinstance(await self._await(outcome, "an answer to PQA", sends=sends), NotAvailable):
             raise ListRefusedError(f"the device cannot queue {item.title!r} (N/A)")
 
     # --- reading ----------------------------------------------------------------------
@@ -1002,11 +1008,7 @@ class ListNavigator:
             if loop.time() > deadline:
                 raise ListTimeoutError(f"no lines of {title.title!r} from the device (NLS)")
             waiting = self._expect(lambda m: isinstance(m, ListLine), dialogs=True)
-            try:
-                await self._await(waiting, f"lines of {title.title!r} (NLS)")
-            finally:
-                if not waiting.future.done():
-                    waiting.future.cancel()
+            await self._await(waiting, f"lines of {title.title!r} (NLS)")
 
     # --- waiting helpers --------------------------------------------------------------
 
@@ -1017,15 +1019,28 @@ class ListNavigator:
         self._waiters.append(waiter)
         return waiter
 
-    async def _await(self, waiter: _Waiter, what: str, *, timeout: float | None = None) -> Message:
+    async def _await(
+        self,
+        waiter: _Waiter,
+        what: str,
+        *,
+        sends: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> Message:
+        """Send ``sends``, then wait for ``waiter``; it is gone afterwards, whatever happens."""
         try:
+            for message in sends:
+                await self._client.send(message)
             async with asyncio.timeout(self._timeout if timeout is None else timeout):
                 return await waiter.future
         except TimeoutError as err:
             raise ListTimeoutError(f"no {what} from the device") from err
         finally:
-            if waiter in self._waiters:
-                self._waiters.remove(waiter)
+            self._waiters.remove(waiter)
+            if not waiter.future.done():
+                waiter.future.cancel()
+            elif not waiter.future.cancelled():
+                waiter.future.exception()  # retrieved: a failed send may have left it unread
 
     def _next_sequence(self) -> int:
         self._sequence = (self._sequence + 1) & 0xFFFF
