@@ -10,8 +10,15 @@ import pytest
 
 from custom_components.onkyo_eiscp.eiscp import messages as m
 from custom_components.onkyo_eiscp.eiscp.client import Client
+from tests.pioneer_support import no_escaped_exceptions
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.__main__ import arguments
+
+__all__ = ["no_escaped_exceptions"]
+
+# Every test fails if an exception escaped to asyncio ("... was never retrieved").
+pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
+
 
 SEED_NLT = "0E01000000090100FF0E00TuneIn Radio"
 
