@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator
 import dataclasses
 
@@ -10,7 +9,7 @@ import pytest
 
 from custom_components.onkyo_eiscp.eiscp import messages as m
 from custom_components.onkyo_eiscp.eiscp.client import Client
-from tests.pioneer_support import no_escaped_exceptions
+from tests.pioneer_support import no_escaped_exceptions, until as _until
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.__main__ import arguments
 
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 
 
 SEED_NLT = "0E01000000090100FF0E00TuneIn Radio"
-
-
-async def _until(predicate: object, timeout: float = 5.0) -> None:
-    assert callable(predicate)
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.01)
 
 
 @pytest.fixture
