@@ -11,6 +11,7 @@ import pytest
 
 from custom_components.onkyo_eiscp.eiscp import messages as m
 from custom_components.onkyo_eiscp.eiscp.client import Client
+from custom_components.onkyo_eiscp.eiscp.const import Zone
 from custom_components.onkyo_eiscp.eiscp.errors import ConnectionClosedError
 from custom_components.onkyo_eiscp.eiscp.lists import (
     ContentId,
@@ -29,7 +30,7 @@ from custom_components.onkyo_eiscp.eiscp.lists import (
     QueueAdd,
     Source,
 )
-from tests.pioneer_support import no_escaped_exceptions
+from tests.pioneer_support import no_escaped_exceptions, until
 from virtual_receiver import VirtualReceiver, browse
 
 __all__ = ["no_escaped_exceptions"]
@@ -563,3 +564,16 @@ async def test_list_faults_after_the_protocol_is_known(
     with pytest.raises(ListRefusedError, match="N/A"):
         await nav.browse("eiscp:nsv:00")
     assert nav.protocol is ListProtocol.XML
+
+
+async def test_an_operation_from_zone_2_uses_its_keys(
+    nav: ListNavigator, receiver: VirtualReceiver
+) -> None:
+    """Keys go out as zone 2's (NTZ): closing a dialog, going back."""
+    with pytest.raises(DialogError):
+        await nav.browse("eiscp:nsv:0E/Login", zone=Zone.ZONE2)
+    assert "NTZRETURN" in receiver.received
+    await nav.browse(JAZZ, zone=Zone.ZONE2)
+    await nav.back(zone=Zone.ZONE2)
+    await until(lambda: receiver.browser.shown.title == "Music")
+    assert "NTCRETURN" not in receiver.received

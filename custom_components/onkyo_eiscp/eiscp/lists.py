@@ -18,7 +18,8 @@ again from the source's top, and it never selects an item it has not just seen.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+import contextlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 import logging
@@ -390,6 +391,7 @@ class ListNavigator:
         """Navigate through ``client`` (connected; the caller owns it)."""
         self._client = client
         self._zone = zone
+        self._active = zone  # the zone of the operation under way
         self._page_size = page_size
         self._timeout = timeout
         self._probe_timeout = probe_timeout
@@ -421,19 +423,27 @@ class ListNavigator:
     # --- public operations ----------------------------------------------------------
 
     async def browse(
-        self, content_id: ContentId | str, *, start: int = 0, count: int | None = None
+        self,
+        content_id: ContentId | str,
+        *,
+        start: int = 0,
+        count: int | None = None,
+        zone: Zone | None = None,
     ) -> Listing:
         """Open the list ``content_id`` names (a source's top, a folder, a search) and read it.
 
         ``start``/``count`` read a part (default: all of it); IndexOutOfRangeError when
-        ``start`` is past the end.
+        ``start`` is past the end. ``zone`` (default: the navigator's) is the zone whose
+        keys (NTC/NTZ/...) and input selector (SLI/SLZ/...) a walk uses.
         """
         cid = _content_id(content_id)
-        async with self._lock:
+        async with self._using(zone):
             title = await self._restoring(self._walk(cid))
             return await self._listing(cid, title, start, count)
 
-    async def search(self, content_id: ContentId | str, query: str) -> Listing:
+    async def search(
+        self, content_id: ContentId | str, query: str, *, zone: Zone | None = None
+    ) -> Listing:
         """Run the search item ``content_id`` (or the first search item in that list) for ``query``.
 
         The results' content ids play with :meth:`play` like any browsed item.
@@ -442,11 +452,17 @@ class ListNavigator:
         if not query.strip():
             raise ContentIdError("an empty search")
         commands.keyboard_input(query)  # a query the wire cannot carry: ValueError, nothing sent
-        if not cid.path or not isinstance(cid.path[-1], Step) or not await self._is_search(cid):
-            cid = await self._find_search(cid)
-        return await self.browse(cid.child(Query(query)))
+        if (
+            not cid.path
+            or not isinstance(cid.path[-1], Step)
+            or not await self._is_search(cid, zone)
+        ):
+            cid = await self._find_search(cid, zone)
+        return await self.browse(cid.child(Query(query)), zone=zone)
 
-    async def find_searches(self, source: Source, *, depth: int = 2) -> list[Item]:
+    async def find_searches(
+        self, source: Source, *, depth: int = 2, zone: Zone | None = None
+    ) -> list[Item]:
         """The search items of ``source``, looked for ``depth`` lists deep (cache them).
 
         Folders that open a dialog (a login, a premium notice) are passed over.
@@ -457,7 +473,7 @@ class ListNavigator:
             deeper: list[ContentId] = []
             for cid in lists:
                 try:
-                    listing = await self.browse(cid)
+                    listing = await self.browse(cid, zone=zone)
                 except DialogError:
                     continue
                 found += [i for i in listing.items if i.item_class is ItemClass.SEARCH]
@@ -466,41 +482,54 @@ class ListNavigator:
             lists = deeper
         return found
 
-    async def play(self, content_id: ContentId | str) -> None:
+    async def play(self, content_id: ContentId | str, *, zone: Zone | None = None) -> None:
         """Walk to the item and start it; a folder or playlist plays from its first item."""
         cid = _content_id(content_id)
         if not cid.path or isinstance(cid.path[-1], Query):
             raise ContentIdError(f"{cid} is a list, not an item")
-        async with self._lock:
+        async with self._using(zone):
             await self._restoring(self._play(cid))
 
-    async def enqueue(self, content_id: ContentId | str, how: QueueAdd = QueueAdd.LAST) -> None:
+    async def enqueue(
+        self,
+        content_id: ContentId | str,
+        how: QueueAdd = QueueAdd.LAST,
+        *,
+        zone: Zone | None = None,
+    ) -> None:
         """Add the item (a track, or a folder) to the play queue with PQA."""
         cid = _content_id(content_id)
         if not cid.path or isinstance(cid.path[-1], Query):
             raise ContentIdError(f"{cid} is a list, not an item")
-        async with self._lock:
+        async with self._using(zone):
             await self._restoring(self._enqueue(cid, how))
 
     async def clear_queue(self) -> None:
         """Empty the play queue (PQR)."""
         await self._client.send(commands.clear_queue())
 
-    async def queue(self) -> Listing:
+    async def queue(self, *, zone: Zone | None = None) -> Listing:
         """The play queue's items (its items play with :meth:`play`)."""
-        return await self.browse(ContentId(Source.service(PLAY_QUEUE)))
+        return await self.browse(ContentId(Source.service(PLAY_QUEUE)), zone=zone)
 
-    async def back(self) -> None:
+    async def back(self, *, zone: Zone | None = None) -> None:
         """One list up (NTC RETURN)."""
-        async with self._lock:
+        async with self._using(zone):
             self._at = None
-            await self._client.send(commands.net_control(self._zone, NetCommand.RETURN))
+            await self._client.send(commands.net_control(self._active, NetCommand.RETURN))
 
-    async def top(self) -> None:
+    async def top(self, *, zone: Zone | None = None) -> None:
         """To the top menu (NTC TOP)."""
-        async with self._lock:
+        async with self._using(zone):
             self._at = None
-            await self._client.send(commands.net_control(self._zone, NetCommand.TOP))
+            await self._client.send(commands.net_control(self._active, NetCommand.TOP))
+
+    @contextlib.asynccontextmanager
+    async def _using(self, zone: Zone | None) -> AsyncIterator[None]:
+        """Hold the device's one list position for an operation from ``zone``."""
+        async with self._lock:
+            self._active = self._zone if zone is None else zone
+            yield
 
     async def _restoring[T](self, operation: Coroutine[None, None, T]) -> T:
         """Run ``operation``; when an item is missing, walk back to where the device was."""
@@ -654,13 +683,13 @@ class ListNavigator:
                 raise ListRefusedError(f"the device cannot open service {source.code} (N/A)")
             assert isinstance(message, ListTitle)
             return message
-        await self._client.send(commands.select_source(self._zone, source.code))
+        await self._client.send(commands.select_source(self._active, source.code))
         title = await self._title_reply()
         for _ in range(_MAX_LAYERS_BACK):
             if title.layer is not ListLayer.UNDER_2ND_LAYER and title.ui is not ListUI.PLAYBACK:
                 return title
             title = await self._exchange(
-                commands.net_control(self._zone, NetCommand.RETURN),
+                commands.net_control(self._active, NetCommand.RETURN),
                 lambda m: isinstance(m, ListTitle),
                 ListTitle,
                 f"the top list of input {source.code}",
@@ -798,7 +827,7 @@ class ListNavigator:
         self._at = None
         try:
             await self._exchange(
-                commands.net_control(self._zone, NetCommand.RETURN),
+                commands.net_control(self._active, NetCommand.RETURN),
                 lambda m: isinstance(m, ListTitle) and m.ui in (ListUI.LIST, ListUI.MENU),
                 ListTitle,
                 "a list after closing the dialog",
@@ -978,7 +1007,7 @@ class ListNavigator:
             else:
                 key = NetCommand.DOWN if page_start > cursor else NetCommand.UP
                 target = page_start if page_start > cursor else page_start + LINES_PER_PAGE - 1
-                moves = [commands.net_control(self._zone, key)] * abs(target - cursor)
+                moves = [commands.net_control(self._active, key)] * abs(target - cursor)
             await self._await_page(title, page_start, moves)
         page = self._page
         raws: list[_Raw] = []
@@ -1046,14 +1075,14 @@ class ListNavigator:
         self._sequence = (self._sequence + 1) & 0xFFFF
         return self._sequence
 
-    async def _is_search(self, cid: ContentId) -> bool:
-        listing = await self.browse(cid.parent)
+    async def _is_search(self, cid: ContentId, zone: Zone | None) -> bool:
+        listing = await self.browse(cid.parent, zone=zone)
         return any(
             item.content_id == cid and item.item_class is ItemClass.SEARCH for item in listing.items
         )
 
-    async def _find_search(self, cid: ContentId) -> ContentId:
-        listing = await self.browse(cid)
+    async def _find_search(self, cid: ContentId, zone: Zone | None) -> ContentId:
+        listing = await self.browse(cid, zone=zone)
         for item in listing.items:
             if item.item_class is ItemClass.SEARCH and item.selectable:
                 return item.content_id
