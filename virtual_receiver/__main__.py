@@ -27,6 +27,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         help="send album art as hex BMP packets over eISCP (older devices) instead of a link",
     )
     parser.add_argument(
+        "--lines-only",
+        action="store_true",
+        help="serve lists only as 10-line NLS pages (NLA answers N/A), like older firmware",
+    )
+    parser.add_argument(
         "--log-commands", action="store_true", help="print every message clients send"
     )
     parser.add_argument(
@@ -53,6 +58,7 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> 
         upnp=args.upnp,
         upnp_port=args.upnp_port,
         ssdp_port=args.ssdp_port,
+        lines_only=args.lines_only,
     )
     if stop is None:
         stop = asyncio.Event()

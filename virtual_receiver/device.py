@@ -15,6 +15,7 @@ import re
 from typing import Final
 
 from .art import BMP, bmp, nja_packets, track_colour
+from .browse import Browser
 from .faults import Faults
 from .nri import Profile
 from .player import Player
@@ -25,6 +26,8 @@ from .zones import ZONED, Zone, command
 NA: Final = "N/A"
 QUERY: Final = "QSTN"
 NET_SELECTOR: Final = "2B"
+# Storage inputs (selector id) and the service code their lists carry in NLT.
+STORAGE: Final = {"29": "F0", "2A": "F1"}
 TONE_LIMIT: Final = 10  # the spec's tone range: -10 ... +10 ("-A" ... "+A")
 _HEX2: Final = re.compile(r"[0-9A-Fa-f]{2}")
 # Listening modes: the spec's two-digit LMD codes (not its wrap-around keys).
@@ -72,6 +75,10 @@ class Device:
         self.player = Player(
             self.state.net, statuses=self.statuses, push=push, art_url=art_url, tick=tick
         )
+        storage = tuple(STORAGE[s.id] for s in info.selectors if s.id in STORAGE)
+        self.browser = Browser(
+            (*info.net_services, *storage), self.player, set_title=self._set_list_title
+        )
         self._commands = self._command_table()
 
     # --- messages ----------------------------------------------------------------------
@@ -79,6 +86,9 @@ class Device:
     def respond(self, message: str) -> Reply:
         """Handle one message from a client."""
         code, params = message[:3], message[3:]
+        if code == "NLA" and self._has_net():
+            answer = self.browser.request(params)
+            return Reply(answer.to_sender, answer.to_all)
         if params == QUERY:
             if code in self.faults.ignore:
                 return Reply([], [])
@@ -219,6 +229,11 @@ class Device:
             PRS=self._preset,
             UPD=self._update,
             NSV=self._service,
+            NLS=self._list(self.browser.select_line),
+            NKY=self._list(self.browser.type_text),
+            PQA=self._list(self.browser.add_to_queue),
+            PQR=self._list(self.browser.remove_from_queue),
+            PQO=self._list(self.browser.reorder_queue),
         )
         return table
 
@@ -271,8 +286,11 @@ class Device:
         source = params.upper()
         if found is None or source not in {s.id for s in self.info.selectors}:
             return None
-        found[1].source = source
-        return [f"{code}{source}"]
+        selected, found[1].source = found[1].source, source
+        # A storage input shows its top list when it becomes the input, not when re-selected.
+        opens = source in STORAGE and source != selected
+        shown = self.browser.open_service(STORAGE[source]) if opens else None
+        return [f"{code}{source}", *(shown or [])]
 
     def _tone(self, code: str, params: str) -> list[str] | None:
         found = self._zone(code)
@@ -318,7 +336,19 @@ class Device:
     def _net_key(self, code: str, params: str) -> list[str] | None:
         if not self._has_net() or params not in PARAMETERS.get(code, ()):
             return None
-        return self.player.operate(params)
+        shown = self.browser.key(params)
+        return self.player.operate(params) if shown is None else shown
+
+    def _list(self, handler: Callable[[str], list[str] | None]) -> Handler:
+        """A list command (NLS select, NKY, PQA/PQR/PQO): N/A without a network player."""
+
+        def apply(code: str, params: str) -> list[str] | None:
+            return handler(params) if self._has_net() else None
+
+        return apply
+
+    def _set_list_title(self, service: str, params: str) -> None:
+        self.state.net.service, self.state.net.list_title = service, params
 
     def _seek(self, code: str, params: str) -> list[str] | None:
         return self.player.seek(params) if self._has_net() else None
@@ -341,6 +371,9 @@ class Device:
     def _service(self, code: str, params: str) -> list[str] | None:
         if not self._has_net() or len(params) < 2:
             return None
+        shown = self.browser.open_service(params[:2].upper())
+        if shown is not None:
+            return shown
         net = self.state.net
         net.service = params[:2].upper()
         net.list_title = list_title(net.service, NET_SERVICES.get(net.service, "NET"))

@@ -73,11 +73,11 @@ class Player:
 
     # --- what a controller or the device does ------------------------------------------
 
-    def play_playlist(self, tracks: Sequence[Track] | None, *, loop: bool) -> None:
-        """Play ``tracks`` (the demo playlist by default) from the first."""
+    def play_playlist(self, tracks: Sequence[Track] | None, *, loop: bool, start: int = 1) -> None:
+        """Play ``tracks`` (the demo playlist by default) from track ``start`` (1-based)."""
         self.net.playlist = tuple(tracks or DEMO_PLAYLIST)
         self.net.loop = loop
-        self._load(1)
+        self._load(start)
         self.net.play = "P"
         self._announce("NST")
         self._start_clock()

@@ -53,6 +53,7 @@ class VirtualReceiver:
         upnp: bool = False,
         ssdp_port: int = 1900,
         upnp_port: int = 0,
+        lines_only: bool = False,
     ) -> None:
         """Load ``profile`` (a file in profiles/); :meth:`start` serves it.
 
@@ -61,6 +62,8 @@ class VirtualReceiver:
         sends album art as hex BMP packets over eISCP, as older devices do, instead of
         a link. ``upnp`` adds a UPnP MediaRenderer (HTTP on ``upnp_port``, unicast M-SEARCH
         answered on UDP ``ssdp_port``; 0 picks free ports) that plays on this device.
+        ``lines_only`` serves lists only as 10-line NLS pages (``NLAL`` gets
+        N/A), like older firmware.
         """
         path = PROFILES_DIR / f"{profile}.xml"
         if not path.is_file():
@@ -88,6 +91,8 @@ class VirtualReceiver:
             log_commands=log_commands,
         )
         self.player = self.device.player
+        self.browser = self.device.browser
+        self.browser.lines_only = lines_only
         self._art_port = art_port
         self._art: ArtServer | None = None
         self.upnp: UpnpRenderer | None = None

@@ -36,14 +36,11 @@ from homeassistant.const import EVENT_HOMEASSISTANT_START
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.setup import async_setup_component
-from tests.pioneer_support import no_escaped_exceptions
 from tests.virtual_receiver.test_upnp import MediaServer, wav
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.zones import Zone
 
 from .helpers import free_port, until
-
-__all__ = ["no_escaped_exceptions"]
 
 # Nothing may escape, in the faults above all (asyncio logs what nobody retrieved).
 pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")

@@ -92,7 +92,7 @@ async def test_identity(client: Client, receiver: VirtualReceiver) -> None:
         ("TFRTUP", "TFRB00T+1"), ("TFRBDOWN", "TFRB-1T00"), ("LMD0C", "LMD0C"), ("DIM02", "DIM02"),
         ("CTL+3", "CTL+3"), ("SWL-A", "SWL-A"), ("PRS05", "PRS05"), ("NTCPLAY", "NSTP--"),
         ("NTCREPEAT", "NSTSR-"), ("NTCRANDOM", "NSTS-S"), ("NTCP/P", "NSTP--"),
-        ("NSV0E0", "NLT0E01000000000110FFFF00TuneIn Radio"),
+        ("NSV0E0", "NLT0E01000000090100FF0E00TuneIn Radio"),  # the seed's NLT
         ("NTS00:01:00", "NTM00:00:00/00:00:00"),
     ],
 )  # fmt: skip

@@ -23,12 +23,9 @@ from async_upnp_client.exceptions import UpnpActionError
 from async_upnp_client.profiles.dlna import DmrDevice, TransportState
 import pytest
 
-from tests.pioneer_support import no_escaped_exceptions
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.__main__ import arguments, serve
 from virtual_receiver.upnp_server import sniff, wav_length
-
-__all__ = ["no_escaped_exceptions"]
 
 # Nothing may escape, in the faults above all (asyncio logs what nobody retrieved).
 pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")

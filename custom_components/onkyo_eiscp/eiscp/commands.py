@@ -183,3 +183,94 @@ def recall_preset(number: int) -> str:
 def select_net_service(service_id: str) -> str:
     """Select a network service by its NSV id."""
     return f"NSV{_check_hex2(service_id, 'service id')}0"
+
+
+# --- lists (NLA/NLS), keyboard (NKY) and play queue (PQA/PQR/PQO) -----------------------
+
+_HEX4_MAX: Final = 0xFFFF
+
+
+def _check_hex4(value: int, what: str) -> int:
+    if not 0 <= value <= _HEX4_MAX:
+        raise ValueError(f"{what} {value} outside 0..{_HEX4_MAX}")
+    return value
+
+
+def request_list(sequence: int, layers: int, start: int, count: int) -> str:
+    """NLAL: ask for ``count`` items of the shown list from index ``start`` (0-based).
+
+    ``layers`` is the list's layer count as NLT gives it; the device answers with an NLA
+    that carries ``sequence``.
+    """
+    if not 0 <= layers <= 0xFF:
+        raise ValueError(f"layer {layers} outside 0..255")
+    return (
+        f"NLAL{_check_hex4(sequence, 'sequence'):04X}{layers:02X}"
+        f"{_check_hex4(start, 'start index'):04X}{_check_hex4(count, 'count'):04X}"
+    )
+
+
+def select_list_item(sequence: int, layers: int, index: int) -> str:
+    """NLAI: select item ``index`` (0-based) of the shown list of ``layers`` layers."""
+    if not 0 <= layers <= 0xFF:
+        raise ValueError(f"layer {layers} outside 0..255")
+    return (
+        f"NLAI{_check_hex4(sequence, 'sequence'):04X}{layers:02X}"
+        f"{_check_hex4(index, 'index'):04X}----"
+    )
+
+
+def select_list_line(line: int) -> str:
+    """NLSL: select line ``line`` (0..9) of the 10-line page shown."""
+    if not 0 <= line <= 9:
+        raise ValueError(f"line {line} outside 0..9")
+    return f"NLSL{line}"
+
+
+def select_list_index(index: int) -> str:
+    """NLSI: select item ``index`` (0-based) of the shown list; the wire counts from 1."""
+    if not 0 <= index < 99999:
+        raise ValueError(f"index {index} outside 0..99998")
+    return f"NLSI{index + 1:05d}"
+
+
+def keyboard_input(text: str) -> str:
+    """NKY: type ``text`` into the keyboard the device shows (128 characters at most)."""
+    if not text or len(text) > 128 or any(ch in text for ch in "\r\n\x1a\x00"):
+        raise ValueError("keyboard input must be 1..128 characters on one line")
+    return f"NKY{text}"
+
+
+class QueueAdd(StrEnum):
+    """PQA add type."""
+
+    NOW = "0"
+    NEXT = "1"
+    LAST = "2"
+    AT = "3"
+
+
+def add_to_queue(index: int, how: QueueAdd, position: int = 0) -> str:
+    """PQA: add item ``index`` of the shown list (a track or a folder) to the play queue.
+
+    ``position`` is the queue index to insert at, for QueueAdd.AT.
+    """
+    return (
+        f"PQA{_check_hex4(index, 'index'):04X}{how.value}"
+        f"{_check_hex4(position, 'queue position'):04X}"
+    )
+
+
+def remove_from_queue(index: int) -> str:
+    """PQR: remove queue item ``index`` (0-based)."""
+    return f"PQR0{_check_hex4(index, 'queue index'):04X}"
+
+
+def clear_queue() -> str:
+    """PQR: remove every item from the play queue."""
+    return "PQR10000"
+
+
+def move_in_queue(index: int, to: int) -> str:
+    """PQO: move queue item ``index`` to position ``to``."""
+    return f"PQO{_check_hex4(index, 'queue index'):04X}{_check_hex4(to, 'queue position'):04X}"

@@ -428,3 +428,67 @@ class ListXml(Message):
     offset: int
     total: int
     items: tuple[ListItem, ...]
+    # Status E: the device's ``<error code=".." message=".."/>``, as sent.
+    error_code: str = ""
+    error_message: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListUpdate(Message):
+    """NLU ``xxxxyyyy``: item ``index`` of a list of ``total`` items changed (re-read it)."""
+
+    index: int
+    total: int
+
+
+class KeyboardCategory(StrEnum):
+    """NKY: what the device's keyboard asks for ("00" means the keyboard closed)."""
+
+    OFF = "00"
+    USER_NAME = "01"
+    PASSWORD = "02"  # noqa: S105 - the spec's category code, not a password
+    ARTIST = "03"
+    ALBUM = "04"
+    SONG = "05"
+    STATION = "06"
+    TAG = "07"
+    ARTIST_OR_SONG = "08"
+    EPISODE = "09"
+    PIN = "0A"
+    USER_NAME_LATIN1 = "0B"
+    PASSWORD_LATIN1 = "0C"  # noqa: S105 - the spec's category code, not a password
+    URL = "0D"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Keyboard(Message):
+    """NKY ``ll``: the device waits for keyboard input of this category (OFF: it stopped)."""
+
+    category: KeyboardCategory
+
+    @property
+    def is_login(self) -> bool:
+        """Whether it asks for credentials (user name, password, PIN)."""
+        return self.category in _LOGIN_CATEGORIES
+
+
+_LOGIN_CATEGORIES = frozenset(
+    {
+        KeyboardCategory.USER_NAME,
+        KeyboardCategory.PASSWORD,
+        KeyboardCategory.PIN,
+        KeyboardCategory.USER_NAME_LATIN1,
+        KeyboardCategory.PASSWORD_LATIN1,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Popup(Message):
+    """NPU (text popup) or NCP (custom popup, XML): the device shows a dialog.
+
+    ``title`` is the popup's title where one could be read (NPU's popup title, NCP's
+    ``title`` attribute), else "".
+    """
+
+    title: str

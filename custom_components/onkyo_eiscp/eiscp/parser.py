@@ -23,12 +23,15 @@ from .messages import (
     FileInfo,
     FirmwareUpdate,
     HdmiOutput,
+    Keyboard,
+    KeyboardCategory,
     ListeningMode,
     ListItem,
     ListLayer,
     ListLine,
     ListTitle,
     ListUI,
+    ListUpdate,
     ListXml,
     MenuStatus,
     Message,
@@ -37,6 +40,7 @@ from .messages import (
     NotAvailable,
     PlayState,
     PlayStatus,
+    Popup,
     Power,
     Preset,
     RawMessage,
@@ -372,39 +376,73 @@ def _list_line(code: str, params: str) -> Message | None:
 
 
 def _list_xml(code: str, params: str) -> Message | None:
-    if len(params) < 9 or params[0] != "X":
+    try:
+        return parse_list_xml(params)
+    except ListXmlError as err:
+        _LOGGER.warning("Refusing NLA list: %s", err)
         return None
-    sequence = int(params[1:5], 16)
+
+
+class ListXmlError(ValueError):
+    """An NLA list the hardened parser refuses (hostile, oversize or malformed XML)."""
+
+
+# A bare "&" that starts no reference: some devices send titles such as "Happy Boys & Girls"
+# unescaped (the seed's log), which no XML parser takes. Only these are repaired.
+_BARE_AMPERSAND: Final = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+
+
+def parse_list_xml(params: str) -> ListXml:
+    """NLA's parameters (``tzzzzsurr<xml>``) as a :class:`ListXml`, or ListXmlError saying why.
+
+    Refuses entity declarations and DOCTYPEs, NUL bytes, documents over
+    MAX_LIST_XML_SIZE and malformed XML. A status-E reply carries the device's error.
+    """
+    if len(params) < 9 or params[0] != "X":
+        raise ListXmlError(f"not an XML list reply: {params[:20]!r}")
+    try:
+        sequence = int(params[1:5], 16)
+        ui = ListUI(params[6])
+    except ValueError as err:
+        raise ListXmlError(f"malformed NLA header {params[:9]!r}") from err
     success = params[5] == "S"
-    ui = ListUI(params[6])
     xml = params[9:]
+    if len(xml) > MAX_LIST_XML_SIZE:
+        raise ListXmlError(f"list XML of {len(xml)} characters is over the limit")
+    if "\x00" in xml or _ENTITY_DECLARATION.search(xml):
+        raise ListXmlError("list XML with entity declarations or NUL bytes")
     offset = total = 0
     items: tuple[ListItem, ...] = ()
-    if success and xml:
-        if len(xml) > MAX_LIST_XML_SIZE or "\x00" in xml or _ENTITY_DECLARATION.search(xml):
-            _LOGGER.warning("Refusing NLA list XML: oversize, NUL bytes or entity declarations")
-            return None
+    error_code = error_message = ""
+    if xml:
         try:
-            root = ET.fromstring(xml)  # noqa: S314 - entity declarations are refused above
+            repaired = _BARE_AMPERSAND.sub("&amp;", xml)
+            root = ET.fromstring(repaired)  # noqa: S314 - entity declarations are refused above
         except ET.ParseError as err:
-            _LOGGER.debug("Malformed NLA list XML: %s", err)
-            return None
+            raise ListXmlError(f"malformed list XML: {err}") from err
         node = root.find("items")
-        if node is not None:
-            offset = int(node.get("offset", "0") or 0)
-            total = int(node.get("totalitems", "0") or 0)
+        if success and node is not None:
+            try:
+                offset = int(node.get("offset", "0") or 0)
+                total = int(node.get("totalitems", "0") or 0)
+            except ValueError as err:
+                raise ListXmlError(f"malformed list XML: {err}") from err
             items = tuple(
                 ListItem(
                     title=item.get("title", ""),
                     icon_type=item.get("icontype", ""),
-                    icon_id=item.get("iconid", ""),
+                    icon_id=item.get("iconid", "").upper(),
                     selectable=item.get("selectable", "1") == "1",
                     url=item.get("url"),
                 )
                 for item in node.iter("item")
             )
+        error = root.find("error")
+        if error is not None:
+            error_code = error.get("code", "")
+            error_message = error.get("message", "")
     return ListXml(
-        code=code,
+        code="NLA",
         raw=params,
         sequence=sequence,
         success=success,
@@ -412,7 +450,36 @@ def _list_xml(code: str, params: str) -> Message | None:
         offset=offset,
         total=total,
         items=items,
+        error_code=error_code,
+        error_message=error_message,
     )
+
+
+def _list_update(code: str, params: str) -> Message | None:
+    if len(params) != 8:
+        return None
+    return ListUpdate(code=code, raw=params, index=int(params[:4], 16), total=int(params[4:], 16))
+
+
+def _keyboard(code: str, params: str) -> Message | None:
+    try:
+        category = KeyboardCategory(params.upper())
+    except ValueError:
+        return None  # the text a controller typed, echoed
+    return Keyboard(code=code, raw=params, category=category)
+
+
+_POPUP_TITLE: Final = re.compile(r"<popup\b[^>]*?\btitle=\"([^\"]*)\"")
+
+
+def _popup(code: str, params: str) -> Message:
+    if code == "NPU":
+        fields = params[1:].split("\x00")
+        title = fields[1] if len(fields) > 1 and params[:1] in ("T", "B") else fields[0]
+    else:
+        match = _POPUP_TITLE.search(params)
+        title = match.group(1) if match else ""
+    return Popup(code=code, raw=params, title=title)
 
 
 _PARSERS: Final[dict[str, _Parser]] = {
@@ -446,4 +513,8 @@ _PARSERS: Final[dict[str, _Parser]] = {
     "NLT": _list_title,
     "NLS": _list_line,
     "NLA": _list_xml,
+    "NLU": _list_update,
+    "NKY": _keyboard,
+    "NPU": _popup,
+    "NCP": _popup,
 }
