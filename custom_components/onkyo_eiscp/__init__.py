@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
+from typing import NoReturn
 
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, KEEPALIVE_IDLE, KEEPALIVE_TIMEOUT, SETUP_TIMEOUT
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp.client import Client
 from .eiscp.errors import ConnectionClosedError
-from .identify import IdentifyError, identify
+from .eiscp.nri import DeviceInfo
+from .identify import (
+    IdentifyError,
+    Identity,
+    async_load_saved_info,
+    async_remove_saved_nri,
+    async_save_nri,
+    identify,
+)
 from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
@@ -29,6 +41,9 @@ PLATFORMS: list[Platform] = [
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
+# The background check of each entry set up from its saved NRI, by entry ID.
+_VERIFYING: HassKey[dict[str, asyncio.Task[None]]] = HassKey(f"{DOMAIN}_verifying")
+
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's services."""
@@ -37,12 +52,27 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bool:
-    """Connect to the device, read what it is, and set up its entities."""
+    """Connect to the device and set up its entities.
+
+    The device's NRI, saved when it was last identified (by the config flow, or by an
+    earlier setup), gives the entities at once; that the device at the address is still
+    the same one, and its NRI still the same, is checked in the background. Without a
+    saved NRI (entries older than the saved NRI, or after another device answered)
+    the device is identified first, as before.
+    """
     host, port = entry.data[CONF_HOST], entry.data[CONF_PORT]
+    identifier = entry.unique_id
+    if not identifier:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="no_identifier",
+            translation_placeholders={"title": entry.title},
+        )
+    saved = await async_load_saved_info(hass, identifier)
     client = Client(host, port, keepalive_idle=KEEPALIVE_IDLE, keepalive_timeout=KEEPALIVE_TIMEOUT)
     try:
         await client.connect()
-        identity = await identify(client, timeout=SETUP_TIMEOUT)
+        identity = None if saved is not None else await identify(client, timeout=SETUP_TIMEOUT)
     except (ConnectionClosedError, IdentifyError) as err:
         await client.close()
         raise ConfigEntryNotReady(
@@ -51,30 +81,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
             translation_placeholders={"host": host, "error": str(err)},
         ) from err
 
-    issue_id = f"different_device_{entry.entry_id}"
-    if identity.identifier and identity.identifier != entry.unique_id:
-        await client.close()
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="different_device",
-            translation_placeholders={
-                "host": host,
-                "title": entry.title,
-                "model": identity.info.model,
-            },
-        )
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="different_device",
-            translation_placeholders={"host": host, "model": identity.info.model},
-        )
+    issue_id = _different_device_issue_id(entry)
+    if identity is not None:
+        if _is_different_device(identity, identifier):
+            await client.close()
+            _raise_different_device(hass, entry, identity)
+        await async_save_nri(hass, identity)
+        info = identity.info
+    else:
+        assert saved is not None
+        info = saved
     ir.async_delete_issue(hass, DOMAIN, issue_id)
 
-    coordinator = OnkyoCoordinator(hass, entry, client, identity.info, entry.unique_id or host)
+    coordinator = OnkyoCoordinator(hass, entry, client, info, identifier)
     entry.runtime_data = coordinator
     await coordinator.async_start()
 
@@ -83,6 +102,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _on_stop))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if saved is not None:
+        _start_verify(hass, entry, saved)
     return True
 
 
@@ -90,5 +111,106 @@ async def async_unload_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bo
     """Unload the entities and close the connection."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        # The check's queries end before the connection does (not failed by its close).
+        if (verify := hass.data.get(_VERIFYING, {}).pop(entry.entry_id, None)) is not None:
+            verify.cancel()
+            await asyncio.gather(verify, return_exceptions=True)
         await entry.runtime_data.async_shutdown()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> None:
+    """Forget the device's saved NRI."""
+    if entry.unique_id:
+        await async_remove_saved_nri(hass, entry.unique_id)
+
+
+# --- the device behind the address -----------------------------------------------------
+
+
+def _different_device_issue_id(entry: OnkyoConfigEntry) -> str:
+    return f"different_device_{entry.entry_id}"
+
+
+def _is_different_device(identity: Identity, identifier: str) -> bool:
+    """Whether the device that answered is not the entry's (one without ID cannot tell)."""
+    return bool(identity.identifier) and identity.identifier != identifier
+
+
+def _raise_different_device(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, identity: Identity
+) -> NoReturn:
+    """Raise the repair issue and fail setup: the address now belongs to another device."""
+    host = entry.data[CONF_HOST]
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _different_device_issue_id(entry),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="different_device",
+        translation_placeholders={
+            "host": host,
+            "title": entry.title,
+            "model": identity.info.model,
+        },
+    )
+    raise ConfigEntryError(
+        translation_domain=DOMAIN,
+        translation_key="different_device",
+        translation_placeholders={"host": host, "model": identity.info.model},
+    )
+
+
+def _entity_facts(info: DeviceInfo) -> DeviceInfo:
+    """What of an NRI decides the entities: all but the presets (the browser reads those)."""
+    return dataclasses.replace(info, presets=())
+
+
+def _start_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInfo) -> None:
+    """Check the device and its NRI in the background (see :func:`_async_verify`)."""
+    task = entry.async_create_background_task(
+        hass, _async_verify(hass, entry, saved), f"onkyo_eiscp verify {entry.title}"
+    )
+    verifying = hass.data.setdefault(_VERIFYING, {})
+    verifying[entry.entry_id] = task
+
+    def _done(_: asyncio.Task[None]) -> None:
+        if verifying.get(entry.entry_id) is task:
+            del verifying[entry.entry_id]
+
+    task.add_done_callback(_done)
+
+
+async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInfo) -> None:
+    """Check, after a setup from the saved NRI, that the device and its NRI are the same.
+
+    Another device at the address: its saved NRI is forgotten and the entry reloaded,
+    so that setup identifies the device first and raises the different-device repair.
+    A changed NRI is saved; when it changes the entities, the entry is reloaded.
+    """
+    coordinator = entry.runtime_data
+    identifier = coordinator.identifier
+    try:
+        identity = await identify(coordinator.client, timeout=SETUP_TIMEOUT)
+    except IdentifyError as err:
+        _LOGGER.debug("Could not check the device at %s: %s", coordinator.client.host, err)
+        return
+    if _is_different_device(identity, identifier):
+        _LOGGER.warning(
+            "%s answers at %s instead of the device of %s",
+            identity.info.model,
+            coordinator.client.host,
+            entry.title,
+        )
+        await async_remove_saved_nri(hass, identifier)
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
+    if not identity.from_nri or identity.info == saved:
+        return
+    await async_save_nri(hass, identity)
+    if _entity_facts(identity.info) != _entity_facts(saved):
+        _LOGGER.info("The receiver information of %s changed; reloading", entry.title)
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+    else:
+        coordinator.info = identity.info

@@ -16,6 +16,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -43,7 +44,13 @@ from .eiscp.codes import brand_name
 from .eiscp.const import DEFAULT_PORT
 from .eiscp.discovery import DiscoveredDevice, discover
 from .eiscp.errors import ConnectionClosedError
-from .identify import IdentifyError, Identity, identify, normalize_identifier
+from .identify import (
+    IdentifyError,
+    Identity,
+    async_save_nri,
+    identify,
+    normalize_identifier,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -172,8 +179,23 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
         identity = await self._async_try_identify(host, port, errors)
         if identity is None:
             return None
-        await self.async_set_unique_id(identity.identifier or f"{identity.info.model}-{host}")
+        await self._async_set_identity(identity, host, port)
+        return await self._async_create(identity, host, port)
+
+    async def _async_set_identity(self, identity: Identity, host: str, port: int) -> None:
+        """Make the device's identifier the flow's unique ID; abort if it is configured.
+
+        A device that gives no identifier at all cannot be told apart from another at
+        the same address later, so it cannot be added (the address is no unique ID).
+        """
+        if not identity.identifier:
+            raise AbortFlow("no_identifier")
+        await self.async_set_unique_id(identity.identifier)
         self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+
+    async def _async_create(self, identity: Identity, host: str, port: int) -> ConfigFlowResult:
+        """Create the entry, keeping the device's NRI so that setup need not ask again."""
+        await async_save_nri(self.hass, identity)
         return self.async_create_entry(
             title=_title(identity), data={CONF_HOST: host, CONF_PORT: port}
         )
@@ -211,8 +233,7 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
             identity = await async_identify(host, port)
         except IdentifyError as err:
             return self.async_abort(reason=err.reason)
-        await self.async_set_unique_id(identity.identifier or f"{identity.info.model}-{host}")
-        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        await self._async_set_identity(identity, host, port)
         self._host, self._port, self._identity = host, port, identity
         self.context["title_placeholders"] = {"name": _title(identity)}
         return await self.async_step_discovery_confirm()
@@ -223,9 +244,7 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask the user to confirm a discovered device."""
         assert self._identity is not None
         if user_input is not None:
-            return self.async_create_entry(
-                title=_title(self._identity), data={CONF_HOST: self._host, CONF_PORT: self._port}
-            )
+            return await self._async_create(self._identity, self._host, self._port)
         self._set_confirm_only()
         return self.async_show_form(
             step_id="discovery_confirm",
@@ -245,10 +264,11 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
             host, port = user_input[CONF_HOST].strip(), user_input[CONF_PORT]
             identity = await self._async_try_identify(host, port, errors)
             if identity is not None:
-                await self.async_set_unique_id(
-                    identity.identifier or f"{identity.info.model}-{host}"
-                )
+                if not identity.identifier:
+                    return self.async_abort(reason="no_identifier")
+                await self.async_set_unique_id(identity.identifier)
                 self._abort_if_unique_id_mismatch(reason="different_device")
+                await async_save_nri(self.hass, identity)
                 return self.async_update_reload_and_abort(
                     entry, data_updates={CONF_HOST: host, CONF_PORT: port}
                 )
@@ -262,9 +282,11 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show the options form."""
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
         entry: OnkyoConfigEntry = self.config_entry
+        if user_input is not None:
+            # Merge: keys the form did not show (the inputs of an entry that is not
+            # loaded, whose device's inputs are unknown) keep their saved values.
+            return self.async_create_entry(data={**entry.options, **user_input})
         options = entry.options
         schema: dict[vol.Marker, Any] = {
             vol.Required(

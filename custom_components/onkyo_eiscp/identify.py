@@ -1,7 +1,9 @@
 """Work out what device answers on a connection: its NRI and its identifier.
 
 Used by the config flow (to validate and find the unique ID) and by setup (to read the
-capabilities and check that the configured host is still the same device).
+capabilities and check that the configured host is still the same device). The NRI the
+flow read is saved per device, so that setup need not ask for it again before the
+entities exist (see :func:`async_load_saved_info`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from dataclasses import dataclass
 import logging
 import re
 
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
+
+from .const import DOMAIN
 from .eiscp.client import Client
 from .eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
 from .eiscp.const import Zone
 from .eiscp.discovery import DiscoveredDevice, interview
-from .eiscp.errors import EiscpError, QueryTimeoutError
+from .eiscp.errors import ConnectionClosedError, EiscpError, QueryTimeoutError
 from .eiscp.messages import DeviceDiscovery, Message, ReceiverInfo
 from .eiscp.nri import DeviceInfo, Selector, ZoneInfo, parse_nri
 from .eiscp.volume import DEFAULT_MAX_RAW
@@ -24,6 +30,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # Seconds to wait for the UDP interview of a device that gave no ECN over TCP.
 UDP_INTERVIEW_TIMEOUT = 2.0
+
+_NRI_STORE_VERSION = 1
 
 
 class IdentifyError(Exception):
@@ -40,8 +48,9 @@ class Identity:
     """What a device says it is."""
 
     info: DeviceInfo
-    identifier: str  # 12 uppercase hex digits (a MAC) where the device gives one
+    identifier: str  # 12 uppercase hex digits (a MAC) where the device gives one; "" if none
     from_nri: bool  # False: NRI missing or unusable; capabilities are defaults
+    nri_xml: str | None = None  # the NRI document ``info`` was parsed from
 
 
 def normalize_identifier(value: str) -> str:
@@ -82,27 +91,33 @@ async def identify(client: Client, *, timeout: float) -> Identity:
     """Ask a connected client's device for ECN and NRI (concurrently, paced).
 
     Some older receivers answer ECN only to the UDP interview, not over TCP: when TCP
-    gives no ECN and NRI gives no MAC, the device is asked by UDP as well.
+    gives no ECN and NRI gives no MAC, the device is asked by UDP as well. An NRI that
+    cannot be had (too large, malformed, hostile) leaves the capabilities at defaults.
+
+    Raises IdentifyError: ``cannot_connect`` when the connection is lost or nothing at
+    all answers, ``not_eiscp`` when something answers but does not identify itself.
     """
-    ecn_reply, nri_reply = await asyncio.gather(
-        _ask(client, "ECN", timeout), _ask(client, "NRI", timeout)
-    )
+    ecn_reply, nri_reply = await _ask_ecn_and_nri(client, timeout)
     ecn: DeviceDiscovery | DiscoveredDevice | None = (
         ecn_reply if isinstance(ecn_reply, DeviceDiscovery) else None
     )
     info: DeviceInfo | None = None
+    xml: str | None = None
     if isinstance(nri_reply, ReceiverInfo):
         try:
             info = parse_nri(nri_reply.xml)
         except EiscpError as err:
             _LOGGER.warning("Ignoring unusable receiver information from %s: %s", client.host, err)
+        else:
+            xml = nri_reply.xml
     if ecn is None and (info is None or not info.mac):
         ecn = await interview(
             client.host, port=client.port, timeout=min(timeout, UDP_INTERVIEW_TIMEOUT)
         )
     if info is None and ecn is None:
-        if ecn_reply is None and nri_reply is None:
-            raise IdentifyError("not_eiscp", f"{client.host} did not answer ECN or NRI")
+        if client.stats.bytes_in == 0:
+            # Accepted the connection but never said a word: nothing answered.
+            raise IdentifyError("cannot_connect", f"{client.host} did not answer ECN or NRI")
         raise IdentifyError("not_eiscp", f"{client.host} did not identify itself")
     identifier = ""
     if info is not None and info.mac:
@@ -114,12 +129,74 @@ async def identify(client: Client, *, timeout: float) -> Identity:
         return Identity(info=minimal_info(ecn.model), identifier=identifier, from_nri=False)
     if not identifier:
         identifier = normalize_identifier(info.serial)
-    return Identity(info=info, identifier=identifier, from_nri=True)
+    return Identity(info=info, identifier=identifier, from_nri=True, nri_xml=xml)
+
+
+async def _ask_ecn_and_nri(client: Client, timeout: float) -> tuple[Message | None, Message | None]:
+    """The ECN and NRI replies (None: no usable answer); IdentifyError when the link drops.
+
+    Both queries always run to their end and both outcomes are retrieved: a failure of
+    one (the connection drops) must not leave the other's exception unretrieved.
+    """
+    ecn_reply, nri_reply = await asyncio.gather(
+        _ask(client, "ECN", timeout), _ask(client, "NRI", timeout), return_exceptions=True
+    )
+    return _outcome(ecn_reply), _outcome(nri_reply)
+
+
+def _outcome(reply: Message | BaseException | None) -> Message | None:
+    """A query's reply, or its error raised (a lost connection as ``cannot_connect``)."""
+    if isinstance(reply, ConnectionClosedError):
+        raise IdentifyError("cannot_connect", str(reply)) from reply
+    if isinstance(reply, BaseException):
+        raise reply
+    return reply
 
 
 async def _ask(client: Client, code: str, timeout: float) -> Message | None:
-    """Query ``code``; None when the device does not answer in time."""
+    """Query ``code``; None when the device does not answer in time or usably.
+
+    ConnectionClosedError passes: without a connection there is nothing to identify.
+    Any other library error (a reply dropped as too large, for instance) counts as no
+    answer, at once.
+    """
     try:
         return await client.query(code, timeout=timeout)
+    except ConnectionClosedError:
+        raise
     except QueryTimeoutError:
         return None
+    except EiscpError as err:
+        _LOGGER.warning("No usable %s reply from %s: %s", code, client.host, err)
+        return None
+
+
+# --- the saved NRI --------------------------------------------------------------------
+
+
+def _nri_store(hass: HomeAssistant, identifier: str) -> Store[dict[str, str]]:
+    """The saved NRI of the device ``identifier`` (one small file per device)."""
+    return Store(hass, _NRI_STORE_VERSION, f"{DOMAIN}.nri.{identifier}", private=True)
+
+
+async def async_save_nri(hass: HomeAssistant, identity: Identity) -> None:
+    """Save the NRI that identified a device, for its next setup (if it sent one)."""
+    if identity.identifier and identity.nri_xml is not None:
+        await _nri_store(hass, identity.identifier).async_save({"nri": identity.nri_xml})
+
+
+async def async_load_saved_info(hass: HomeAssistant, identifier: str) -> DeviceInfo | None:
+    """The saved NRI of device ``identifier``, parsed; None when there is none usable."""
+    data = await _nri_store(hass, identifier).async_load()
+    if data is None or "nri" not in data:
+        return None
+    try:
+        return parse_nri(data["nri"])
+    except EiscpError as err:
+        _LOGGER.warning("Ignoring the saved receiver information of %s: %s", identifier, err)
+        return None
+
+
+async def async_remove_saved_nri(hass: HomeAssistant, identifier: str) -> None:
+    """Forget the saved NRI of device ``identifier``."""
+    await _nri_store(hass, identifier).async_remove()

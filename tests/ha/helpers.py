@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 import contextlib
 import socket
+from typing import Any
 
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant, State, callback
@@ -65,12 +66,29 @@ class StateWrites:
         self._unsub()
 
 
-async def silent_server() -> asyncio.Server:
-    """A TCP server on loopback that accepts connections and never says anything."""
+async def not_eiscp_server() -> asyncio.Server:
+    """A TCP server on loopback that answers whatever it is sent, but not in eISCP."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(ConnectionError):
-            await reader.read()
+            while await reader.read(4096):
+                writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
         writer.close()
 
     return await asyncio.start_server(handle, "127.0.0.1", 0)
+
+
+def nri_storage_key(identifier: str) -> str:
+    """Where the integration saves the NRI of device ``identifier``."""
+    return f"onkyo_eiscp.nri.{identifier}"
+
+
+def save_nri(hass_storage: dict[str, Any], identifier: str, xml: str) -> None:
+    """Save ``xml`` as device ``identifier``'s NRI, as the config flow does."""
+    hass_storage[nri_storage_key(identifier)] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": nri_storage_key(identifier),
+        "data": {"nri": xml},
+    }

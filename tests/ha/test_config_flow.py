@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Generator
 from ipaddress import IPv4Address
 from unittest.mock import patch
@@ -11,7 +12,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.onkyo_eiscp.const import CONF_SOURCES, CONF_VOLUME_LIMIT, DOMAIN
 from custom_components.onkyo_eiscp.eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
-from homeassistant.config_entries import SOURCE_DHCP, SOURCE_SSDP, SOURCE_USER
+from custom_components.onkyo_eiscp.eiscp.frame import MAX_DATA_SIZE
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_SSDP, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -19,7 +21,7 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from virtual_receiver import VirtualReceiver
 
-from .helpers import free_port, silent_server
+from .helpers import free_port, not_eiscp_server, until
 
 FLOW = "custom_components.onkyo_eiscp.config_flow"
 
@@ -99,11 +101,31 @@ async def test_manual_cannot_connect_then_recovers(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_manual_device_that_never_answers_cannot_connect(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A device that accepts TCP but never answers: cannot_connect (nothing answered)."""
+    receiver.stalled = True
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    await until(lambda: receiver.client_count == 0)
+    receiver.stalled = False
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.usefixtures("no_escaped_exceptions")
 async def test_manual_not_eiscp_then_recovers(
     hass: HomeAssistant, receiver: VirtualReceiver
 ) -> None:
-    """A server that never answers eISCP is not_eiscp, and its connection is closed."""
-    server = await silent_server()
+    """Something that answers, but not in eISCP, is not_eiscp; its connection is closed."""
+    server = await not_eiscp_server()
     port = server.sockets[0].getsockname()[1]
     try:
         flow_id = await _manual(hass)
@@ -118,6 +140,66 @@ async def test_manual_not_eiscp_then_recovers(
     finally:
         server.close()
         await server.wait_closed()
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_manual_connection_lost_while_identifying(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """The device drops the connection between ECN and NRI: cannot_connect, nothing escapes.
+
+    The NRI query is still waiting for its turn (queries are paced) when the connection
+    goes: it must fail with the connection, and its reply's failure must be retrieved.
+    """
+    receiver.ignore |= {"ECN", "NRI"}
+    flow_id = await _manual(hass)
+    configure = asyncio.create_task(
+        hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+        )
+    )
+    await receiver.wait_for("ECNQSTN")
+    await receiver.drop_clients()
+    result = await configure
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_manual_oversize_nri_goes_on_with_defaults(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """An NRI over the size cap fails at once; the device is added with default inputs.
+
+    The flow's timeout is long: only an NRI query that fails at once lets it finish
+    within the test's timeout.
+    """
+    receiver.nri_override = _oversize_nri(receiver)
+    flow_id = await _manual(hass)
+    with (
+        patch(f"{FLOW}.VALIDATE_TIMEOUT", 3600),
+        patch("custom_components.onkyo_eiscp.SETUP_TIMEOUT", 3600),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["result"].unique_id == receiver.identifier
+        await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    state = hass.states.get("media_player.tx_nr686")
+    assert state is not None
+    assert state.attributes["source_list"] == [SELECTOR_NAMES[c] for c in FALLBACK_SELECTORS]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+def _oversize_nri(receiver: VirtualReceiver) -> str:
+    """The receiver's NRI padded with a comment to well over the library's size cap."""
+    return receiver.nri_xml.replace(
+        "<device", "<!-- " + "x" * (MAX_DATA_SIZE + 1024) + " --><device", 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -341,8 +423,8 @@ async def test_dhcp_known_device_updates_host(
 
 
 async def test_dhcp_not_eiscp_aborts(hass: HomeAssistant) -> None:
-    """A DHCP find where nothing speaks eISCP aborts."""
-    server = await silent_server()
+    """A DHCP find where something answers, but not in eISCP, aborts with not_eiscp."""
+    server = await not_eiscp_server()
     try:
         with patch(f"{FLOW}.DEFAULT_PORT", server.sockets[0].getsockname()[1]):
             result = await hass.config_entries.flow.async_init(
@@ -353,6 +435,19 @@ async def test_dhcp_not_eiscp_aborts(hass: HomeAssistant) -> None:
         await server.wait_closed()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "not_eiscp"
+
+
+@pytest.mark.usefixtures("device_port", "no_escaped_exceptions")
+async def test_dhcp_device_that_never_answers_aborts(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A DHCP find that accepts TCP but never answers aborts with cannot_connect."""
+    receiver.stalled = True
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp("0009b0000001")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cannot_connect"
 
 
 async def _reconfigure(hass: HomeAssistant, entry: MockConfigEntry) -> str:
@@ -445,3 +540,121 @@ async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
         assert keys == {CONF_VOLUME_LIMIT, CONF_SOURCES}
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
+
+
+async def test_options_flow_of_an_entry_not_loaded_keeps_the_inputs(hass: HomeAssistant) -> None:
+    """The inputs the form of an entry that is not loaded cannot show are kept, not erased."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="0009B0000000",
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: 1},
+        options={CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10", "2B"]},
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert {str(key) for key in result["data_schema"].schema} == {CONF_VOLUME_LIMIT}
+    await hass.config_entries.options.async_configure(result["flow_id"], {CONF_VOLUME_LIMIT: 70})
+    assert entry.options == {CONF_VOLUME_LIMIT: 70, CONF_SOURCES: ["10", "2B"]}
+
+
+# --- a device without an identifier ----------------------------------------------------
+
+
+@pytest.fixture
+def anonymous(receiver: VirtualReceiver) -> VirtualReceiver:
+    """The receiver, giving no identifier: no MAC or serial in NRI, none in ECN."""
+    receiver.identifier = ""
+    return receiver
+
+
+@pytest.mark.usefixtures("anonymous")
+async def test_manual_device_without_identifier_aborts(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A device that gives no identifier cannot be added: the address is no unique ID."""
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_identifier"
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+
+@pytest.mark.usefixtures("loopback_broadcast", "device_port", "anonymous")
+async def test_discovery_device_without_identifier_aborts(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """Broadcast discovery lists a device without identifier, but cannot add it."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "discovery"}
+    )
+    assert result["step_id"] == "discovery"
+    options = result["data_schema"].schema["device"].config["options"]
+    assert options == [{"value": receiver.host, "label": "TX-NR686 (127.0.0.1)"}]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"device": receiver.host}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_identifier"
+
+
+@pytest.mark.usefixtures("device_port", "anonymous")
+async def test_ssdp_device_without_identifier_aborts(hass: HomeAssistant) -> None:
+    """An SSDP find that gives no identifier over eISCP aborts."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_SSDP}, data=_ssdp("http://127.0.0.1:8888/desc.xml")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_identifier"
+
+
+@pytest.mark.usefixtures("device_port", "anonymous")
+async def test_dhcp_device_without_identifier_aborts(hass: HomeAssistant) -> None:
+    """A DHCP find that gives no identifier over eISCP aborts."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp("0009b0000001")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_identifier"
+
+
+async def test_reconfigure_to_a_device_without_identifier_aborts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """Reconfigure to an address whose device gives no identifier aborts, entry unchanged."""
+    async with VirtualReceiver(receiver.model, identifier="") as anonymous:
+        anonymous.identifier = ""
+        flow_id = await _reconfigure(hass, init_integration)
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: anonymous.port}
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_identifier"
+    assert init_integration.data[CONF_PORT] == receiver.port
+
+
+# --- what the flow learned, kept for setup ----------------------------------------------
+
+
+async def test_setup_after_the_flow_asks_for_the_state_first(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """Setup does not ask again what the flow learned: its first queries are the state.
+
+    The identity and NRI are checked again only afterwards, in the background.
+    """
+    flow_id = await _manual(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: receiver.host, CONF_PORT: receiver.port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await receiver.wait_for("PWRQSTN")
+    await until(lambda: receiver.received.count("NRIQSTN") == 2)
+    sent = receiver.received
+    flow_nri = sent.index("NRIQSTN")
+    setup_nri = sent.index("NRIQSTN", flow_nri + 1)
+    assert sent.index("PWRQSTN") < setup_nri
+    assert sent.index("ZPWQSTN") < setup_nri
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
