@@ -14,7 +14,7 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, KEEPALIVE_IDLE, KEEPALIVE_TIMEOUT, SETUP_TIMEOUT
+from .const import DOMAIN, KEEPALIVE_IDLE, KEEPALIVE_TIMEOUT, SETUP_TIMEOUT, VERIFY_DELAY
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp.client import Client
 from .eiscp.errors import ConnectionClosedError
@@ -191,6 +191,8 @@ async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: Dev
     """
     coordinator = entry.runtime_data
     identifier = coordinator.identifier
+    # The state queries go first: the check must not delay what the entities show.
+    await asyncio.sleep(VERIFY_DELAY)
     try:
         identity = await identify(coordinator.client, timeout=SETUP_TIMEOUT)
     except IdentifyError as err:
@@ -207,6 +209,7 @@ async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: Dev
         hass.config_entries.async_schedule_reload(entry.entry_id)
         return
     if not identity.from_nri or identity.info == saved:
+        _LOGGER.debug("%s is still the device of %s", coordinator.client.host, entry.title)
         return
     await async_save_nri(hass, identity)
     if _entity_facts(identity.info) != _entity_facts(saved):

@@ -14,6 +14,9 @@ DEFAULT_VOLUME_LIMIT: Final = 100
 VALIDATE_TIMEOUT: Final = 5.0
 # Seconds setup waits for the receiver-information reply before retrying later.
 SETUP_TIMEOUT: Final = 10.0
+# Seconds after a setup from the saved NRI before the device's identity and NRI are
+# checked in the background: the state queries (paced 50 ms apart) go first.
+VERIFY_DELAY: Final = 2.0
 # Seconds discovery listens for ECN replies.
 DISCOVERY_TIMEOUT: Final = 2.0
 # The connection's keepalive: after this many quiet seconds ask the device something;
