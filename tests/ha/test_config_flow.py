@@ -563,7 +563,7 @@ async def test_options_flow_of_an_entry_not_loaded_keeps_the_inputs(hass: HomeAs
 @pytest.fixture
 def anonymous(receiver: VirtualReceiver) -> VirtualReceiver:
     """The receiver, giving no identifier: no MAC or serial in NRI, none in ECN."""
-    receiver.identifier = ""
+    receiver.device.identifier = ""
     return receiver
 
 
@@ -624,8 +624,8 @@ async def test_reconfigure_to_a_device_without_identifier_aborts(
     hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
 ) -> None:
     """Reconfigure to an address whose device gives no identifier aborts, entry unchanged."""
-    async with VirtualReceiver(receiver.model, identifier="") as anonymous:
-        anonymous.identifier = ""
+    async with VirtualReceiver(receiver.model) as anonymous:
+        anonymous.device.identifier = ""
         flow_id = await _reconfigure(hass, init_integration)
         result = await hass.config_entries.flow.async_configure(
             flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: anonymous.port}

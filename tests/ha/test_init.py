@@ -296,7 +296,7 @@ async def test_setup_without_a_saved_nri_identifies_first_and_saves_it(
     assert await hass.config_entries.async_setup(entry.entry_id)
     assert receiver.received[:2] == ["ECNQSTN", "NRIQSTN"]
     saved = hass_storage[nri_storage_key(receiver.identifier)]["data"]["nri"]
-    assert parse_nri(saved) == receiver.info
+    assert parse_nri(saved) == parse_nri(receiver.nri_xml)
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -350,7 +350,7 @@ async def test_changed_nri_is_saved_and_reloads_the_entities(
     await state_until(hass, f"{MAIN}_zone_2", lambda s: s.state != STATE_UNAVAILABLE)
     assert entry.state is ConfigEntryState.LOADED
     saved = hass_storage[nri_storage_key(receiver.identifier)]["data"]["nri"]
-    assert parse_nri(saved) == receiver.info
+    assert parse_nri(saved) == parse_nri(receiver.nri_xml)
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -366,9 +366,9 @@ async def test_changed_presets_are_saved_without_a_reload(
     assert await hass.config_entries.async_setup(entry.entry_id)
     coordinator = entry.runtime_data
     key = nri_storage_key(receiver.identifier)
-    await until(lambda: parse_nri(hass_storage[key]["data"]["nri"]) == receiver.info)
+    await until(lambda: parse_nri(hass_storage[key]["data"]["nri"]) == parse_nri(receiver.nri_xml))
     await hass.async_block_till_done()
-    assert coordinator.info == receiver.info
+    assert coordinator.info == parse_nri(receiver.nri_xml)
     assert entry.runtime_data is coordinator
     assert entry.state is ConfigEntryState.LOADED
     assert await hass.config_entries.async_unload(entry.entry_id)
