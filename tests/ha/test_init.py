@@ -473,7 +473,9 @@ async def test_oversize_nri_sets_up_with_defaults(
     entry.add_to_hass(hass)
     with patch("custom_components.onkyo_eiscp.SETUP_TIMEOUT", 3600):
         assert await hass.config_entries.async_setup(entry.entry_id)
-    state = hass.states.get(MAIN)
+    assert entry.state is ConfigEntryState.LOADED
+    # No NRI: no brand, and the player is named after the model ECN gives.
+    state = hass.states.get("media_player.tx_nr686")
     assert state is not None
     assert state.attributes["source_list"] == [SELECTOR_NAMES[c] for c in FALLBACK_SELECTORS]
     assert await hass.config_entries.async_unload(entry.entry_id)
