@@ -600,21 +600,20 @@ async def test_discovery_device_without_identifier_aborts(
     assert result["reason"] == "no_identifier"
 
 
+@pytest.mark.parametrize(
+    ("source", "data"),
+    [
+        pytest.param(SOURCE_SSDP, _ssdp("http://127.0.0.1:8888/desc.xml"), id="SSDP"),
+        pytest.param(SOURCE_DHCP, _dhcp("0009b0000001"), id="DHCP"),
+    ],
+)
 @pytest.mark.usefixtures("device_port", "anonymous")
-async def test_ssdp_device_without_identifier_aborts(hass: HomeAssistant) -> None:
-    """An SSDP find that gives no identifier over eISCP aborts."""
+async def test_discovered_device_without_identifier_aborts(
+    hass: HomeAssistant, source: str, data: SsdpServiceInfo | DhcpServiceInfo
+) -> None:
+    """A device Home Assistant discovers that gives no identifier over eISCP aborts."""
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_SSDP}, data=_ssdp("http://127.0.0.1:8888/desc.xml")
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "no_identifier"
-
-
-@pytest.mark.usefixtures("device_port", "anonymous")
-async def test_dhcp_device_without_identifier_aborts(hass: HomeAssistant) -> None:
-    """A DHCP find that gives no identifier over eISCP aborts."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp("0009b0000001")
+        DOMAIN, context={"source": source}, data=data
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "no_identifier"
