@@ -44,9 +44,11 @@ from .eiscp.codes import brand_name
 from .eiscp.const import DEFAULT_PORT
 from .eiscp.discovery import DiscoveredDevice, discover
 from .eiscp.errors import ConnectionClosedError
+from .eiscp.nri import DeviceInfo
 from .identify import (
     IdentifyError,
     Identity,
+    async_load_saved_info,
     async_save_nri,
     identify,
     normalize_identifier,
@@ -297,7 +299,8 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
                 )
             ),
         }
-        selectors = entry.runtime_data.info.selectors if hasattr(entry, "runtime_data") else ()
+        info = await self._async_device_info(entry)
+        selectors = info.selectors if info is not None else ()
         if selectors:
             all_ids = [s.id for s in selectors if s.enabled]
             schema[vol.Required(CONF_SOURCES, default=options.get(CONF_SOURCES, all_ids))] = (
@@ -314,3 +317,11 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
                 )
             )
         return self.async_show_form(step_id="init", data_schema=vol.Schema(schema))
+
+    async def _async_device_info(self, entry: OnkyoConfigEntry) -> DeviceInfo | None:
+        """What the device has: from the running entry, else from its saved NRI."""
+        if hasattr(entry, "runtime_data"):
+            return entry.runtime_data.info
+        if entry.unique_id:
+            return await async_load_saved_info(self.hass, entry.unique_id)
+        return None

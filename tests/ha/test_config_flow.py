@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Generator
 from ipaddress import IPv4Address
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -13,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.onkyo_eiscp.const import CONF_SOURCES, CONF_VOLUME_LIMIT, DOMAIN
 from custom_components.onkyo_eiscp.eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
 from custom_components.onkyo_eiscp.eiscp.frame import MAX_DATA_SIZE
+from custom_components.onkyo_eiscp.eiscp.nri import parse_nri
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_SSDP, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -21,7 +23,7 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from virtual_receiver import VirtualReceiver
 
-from .helpers import free_port, not_eiscp_server, until
+from .helpers import free_port, not_eiscp_server, save_nri, until
 
 FLOW = "custom_components.onkyo_eiscp.config_flow"
 
@@ -543,10 +545,12 @@ async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
 
 
 async def test_options_flow_of_an_entry_not_loaded_keeps_the_inputs(hass: HomeAssistant) -> None:
-    """The inputs the form of an entry that is not loaded cannot show are kept, not erased."""
+    """The inputs the form of an entry that is not loaded cannot show are kept, not erased.
+
+    (Without a unique ID there is no saved NRI either, so the form cannot show them.)
+    """
     entry = MockConfigEntry(
         domain=DOMAIN,
-        unique_id="0009B0000000",
         data={CONF_HOST: "127.0.0.1", CONF_PORT: 1},
         options={CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10", "2B"]},
     )
@@ -555,6 +559,29 @@ async def test_options_flow_of_an_entry_not_loaded_keeps_the_inputs(hass: HomeAs
     assert {str(key) for key in result["data_schema"].schema} == {CONF_VOLUME_LIMIT}
     await hass.config_entries.options.async_configure(result["flow_id"], {CONF_VOLUME_LIMIT: 70})
     assert entry.options == {CONF_VOLUME_LIMIT: 70, CONF_SOURCES: ["10", "2B"]}
+
+
+async def test_options_flow_of_an_entry_not_loaded_offers_the_saved_inputs(
+    hass: HomeAssistant, receiver: VirtualReceiver, hass_storage: dict[str, Any]
+) -> None:
+    """An entry not loaded offers its device's inputs from the saved NRI."""
+    save_nri(hass_storage, receiver.identifier, receiver.nri_xml)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=receiver.identifier,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: 1},
+        options={CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10", "2B"]},
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    schema = result["data_schema"].schema
+    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_SOURCES}
+    offered = [option["value"] for option in schema[CONF_SOURCES].config["options"]]
+    assert offered == [s.id for s in parse_nri(receiver.nri_xml).selectors if s.enabled]
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10"]}
+    )
+    assert entry.options == {CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10"]}
 
 
 # --- a device without an identifier ----------------------------------------------------
