@@ -43,6 +43,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 # The background check of each entry set up from its saved NRI, by entry ID.
 _VERIFYING: HassKey[dict[str, asyncio.Task[None]]] = HassKey(f"{DOMAIN}_verifying")
+# Entries reloaded in this run because their NRI changed (at most once each).
+_RELOADED_FOR_NRI: HassKey[set[str]] = HassKey(f"{DOMAIN}_reloaded_for_nri")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -212,8 +214,18 @@ async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: Dev
         _LOGGER.debug("%s is still the device of %s", coordinator.client.host, entry.title)
         return
     await async_save_nri(hass, identity)
-    if _entity_facts(identity.info) != _entity_facts(saved):
-        _LOGGER.info("The receiver information of %s changed; reloading", entry.title)
-        hass.config_entries.async_schedule_reload(entry.entry_id)
-    else:
+    if _entity_facts(identity.info) == _entity_facts(saved):
         coordinator.info = identity.info
+        return
+    reloaded = hass.data.setdefault(_RELOADED_FOR_NRI, set())
+    if entry.entry_id in reloaded:
+        # A device whose NRI differs from one read to the next must not reload forever.
+        _LOGGER.warning(
+            "The receiver information of %s changed again since its reload; "
+            "the entities follow it at the next restart",
+            entry.title,
+        )
+        return
+    reloaded.add(entry.entry_id)
+    _LOGGER.info("The receiver information of %s changed; reloading", entry.title)
+    hass.config_entries.async_schedule_reload(entry.entry_id)

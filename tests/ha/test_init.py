@@ -355,6 +355,31 @@ async def test_changed_nri_is_saved_and_reloads_the_entities(
 
 
 @pytest.mark.usefixtures("_check_at_once", "no_escaped_exceptions")
+async def test_nri_that_changes_at_every_read_reloads_once(
+    hass: HomeAssistant,
+    receiver: VirtualReceiver,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A device whose NRI differs at each read: one reload, then it waits for a restart."""
+    without_zone2 = _without_zone2(receiver.nri_xml)
+    save_nri(hass_storage, receiver.identifier, without_zone2)
+    entry = _entry(receiver)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    first = entry.runtime_data
+    await until(lambda: entry.runtime_data is not first)
+    receiver.nri_override = without_zone2
+    await until(lambda: "changed again since its reload" in caplog.text)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert caplog.text.count("changed; reloading") == 1
+    key = nri_storage_key(receiver.identifier)
+    assert parse_nri(hass_storage[key]["data"]["nri"]) == parse_nri(without_zone2)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.usefixtures("_check_at_once", "no_escaped_exceptions")
 async def test_changed_presets_are_saved_without_a_reload(
     hass: HomeAssistant, receiver: VirtualReceiver, hass_storage: dict[str, Any]
 ) -> None:
