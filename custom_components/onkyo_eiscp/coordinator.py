@@ -20,7 +20,11 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.device_registry import (
+    CONNECTION_NETWORK_MAC,
+    DeviceInfo,
+    format_mac,
+)
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -123,7 +127,7 @@ class OnkyoCoordinator:
         """The Home Assistant device of this receiver."""
         info = self.info
         connections = (
-            {(CONNECTION_NETWORK_MAC, _format_mac(self.identifier))}
+            {(CONNECTION_NETWORK_MAC, format_mac(self.identifier))}
             if _is_mac(self.identifier)
             else set()
         )
@@ -438,10 +442,6 @@ def action_errors(host: str) -> Iterator[None]:
 
 def _is_mac(identifier: str) -> bool:
     return len(identifier) == 12 and all(c in "0123456789ABCDEF" for c in identifier)
-
-
-def _format_mac(identifier: str) -> str:
-    return ":".join(identifier[i : i + 2] for i in range(0, 12, 2)).lower()
 
 
 def _url_host(host: str) -> str:
