@@ -8,7 +8,7 @@ get ``N/A``, as real devices answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 import hashlib
 import re
@@ -18,6 +18,7 @@ from .art import BMP, bmp, nja_packets, track_colour
 from .faults import Faults
 from .nri import Profile
 from .player import Player
+from .settings import Settings
 from .state import ReceiverState, ZoneState, list_title
 from .tables import NET_SERVICES, PARAMETERS, RANGES
 from .zones import ZONED, Zone, command
@@ -56,8 +57,12 @@ class Device:
         art_url: Callable[[], str],
         tick: float = 1.0,
         art_stream: bool = False,
+        settings: Collection[str] | None = None,
     ) -> None:
-        """A device described by ``info`` (read from ``nri_xml``)."""
+        """A device described by ``info`` (read from ``nri_xml``).
+
+        ``settings``: the setting codes it has (:mod:`.settings`), where NRI is silent.
+        """
         self.info = info
         self.nri_xml = nri_xml
         self.model = info.model
@@ -72,6 +77,7 @@ class Device:
         self.player = Player(
             self.state.net, statuses=self.statuses, push=push, art_url=art_url, tick=tick
         )
+        self.settings = Settings.build(info, self._power_of, settings)
         self._commands = self._command_table()
 
     # --- messages ----------------------------------------------------------------------
@@ -107,8 +113,8 @@ class Device:
 
     def status(self, code: str) -> str | None:
         """The message that reports ``code``'s state, None when the device lacks it."""
-        if code in ZONED:
-            return self._zone_status(code)
+        if code in ZONED or self.settings.handles(code):
+            return self._zone_status(code) if code in ZONED else self.settings.status(code)
         state, info = self.state, self.info
         match code:
             case "ECN":
@@ -220,6 +226,7 @@ class Device:
             UPD=self._update,
             NSV=self._service,
         )
+        table.update(self.settings.commands())
         return table
 
     def _zone(self, code: str) -> tuple[Zone, ZoneState] | None:
@@ -347,6 +354,10 @@ class Device:
         return [self.status("NLT") or ""]
 
     # --- what the profile says -----------------------------------------------------------
+
+    def _power_of(self, zone: Zone) -> bool | None:
+        zone_state = self.state.zones.get(zone)
+        return None if zone_state is None else zone_state.power
 
     def _has_net(self) -> bool:
         return bool(self.info.net_services)

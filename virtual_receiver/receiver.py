@@ -14,7 +14,7 @@ specification (:mod:`.tables`) and from its NRI profile.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Self
 
@@ -49,13 +49,15 @@ class VirtualReceiver:
         art_port: int | None = None,
         log_commands: bool = False,
         art_stream: bool = False,
+        settings: Collection[str] | None = None,
     ) -> None:
         """Load ``profile`` (a file in profiles/); :meth:`start` serves it.
 
         ``log_commands`` prints every message a client sends ("received PWR01"), so a
         test that runs the receiver as a separate process can see them. ``art_stream``
         sends album art as hex BMP packets over eISCP, as older devices do, instead of
-        a link.
+        a link. ``settings`` are the setting codes the device has where its NRI is
+        silent (virtual_receiver.settings; a receiver's usual ones when None).
         """
         path = PROFILES_DIR / f"{profile}.xml"
         if not path.is_file():
@@ -72,6 +74,7 @@ class VirtualReceiver:
             art_url=lambda: self.art_url,
             tick=tick,
             art_stream=art_stream,
+            settings=settings,
         )
         self.server = EiscpServer(
             respond=self.device.respond,

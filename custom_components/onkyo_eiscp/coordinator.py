@@ -21,6 +21,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -37,6 +38,7 @@ from .eiscp.codes import NET_SELECTORS, brand_name
 from .eiscp.const import Zone
 from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError, QueryTimeoutError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
+from .eiscp.settings import SETTING_ZONES
 from .state import DeviceState, Topic
 
 if TYPE_CHECKING:
@@ -55,6 +57,9 @@ _PLAYBACK_QUERIES = ("NAT", "NAL", "NTI", "NFI", "NTR", "NTM", "NMS", "NLT")
 
 # How long shuffle/repeat changes wait for the device to confirm each step.
 _NST_STEP_TIMEOUT = 2.0
+
+# What the device answered when asked for its settings, kept per entry.
+_SETTINGS_STORE_VERSION = 1
 
 
 class OnkyoCoordinator:
@@ -93,11 +98,20 @@ class OnkyoCoordinator:
         self.connected = client.connected
         self._awaiting_reply = False
         self._not_responding = False
+        # Settings: code -> whether the device has it (NRI's word, else its answer when
+        # asked while the setting's zone was on); codes asked and not yet answered.
+        self._settings: dict[str, bool] = dict.fromkeys(self.capabilities.settings, True)
+        self._asking: set[str] = set()
+        self._setting_listeners: list[Callable[[str], None]] = []
+        self._settings_store: Store[dict[str, Any]] = Store(
+            hass, _SETTINGS_STORE_VERSION, f"{DOMAIN}.settings.{entry.entry_id}"
+        )
 
     # --- lifecycle ---------------------------------------------------------------
 
     async def async_start(self) -> None:
         """Listen to the client and ask the device for its state."""
+        await self._load_settings()
         self._unsubscribers.append(self.client.add_message_listener(self._on_message))
         self._unsubscribers.append(self.client.add_batch_listener(self._flush))
         self._unsubscribers.append(self.client.add_connection_listener(self._on_connection))
@@ -204,6 +218,8 @@ class OnkyoCoordinator:
             self._on_power(message)
         if changed := self.state.apply(message, dt_util.utcnow()):
             self._pending.update(changed)
+        if self._asking and message.code in self._asking:
+            self._on_setting_answer(message)
         if isinstance(message, msg.PlayStatus):
             self._on_play_status(message)
         elif isinstance(message, msg.ListeningMode):
@@ -220,6 +236,7 @@ class OnkyoCoordinator:
             return
         if power.zone is not Zone.MAIN or self.state.zones[Zone.MAIN].power is False:
             self._query(zone.queries)
+        self._ask_settings(power.zone)
 
     @callback
     def _on_listening_mode(self, mode: msg.ListeningMode) -> None:
@@ -257,6 +274,7 @@ class OnkyoCoordinator:
             self._query(self.capabilities.connect_queries)
             return
         self._awaiting_reply = False
+        self._asking.clear()  # unanswered questions are asked again on the next power-on
         if self.connected:
             self.connected = False
             _LOGGER.warning("Connection to %s lost; reconnecting", self.client.host)
@@ -314,24 +332,95 @@ class OnkyoCoordinator:
             self._query(_PLAYBACK_QUERIES)
         self._was_playing = status.play is msg.PlayState.PLAYING
 
+    # --- settings ----------------------------------------------------------------
+
+    def has_setting(self, code: str) -> bool:
+        """Whether the device has setting ``code`` (NRI says so, or it answered once)."""
+        return self._settings.get(code, False)
+
+    @callback
+    def async_add_setting_listener(self, found: Callable[[str], None]) -> CALLBACK_TYPE:
+        """Call ``found(code)`` when the device turns out to have a setting."""
+        self._setting_listeners.append(found)
+        return lambda: self._setting_listeners.remove(found)
+
+    async def _load_settings(self) -> None:
+        """What the device answered before: a restart neither asks again nor loses them."""
+        stored = await self._settings_store.async_load() or {}
+        asked = set(self.capabilities.settings_to_ask)
+        for code, has in stored.get("settings", {}).items():
+            if code in asked and isinstance(has, bool):
+                self._settings[code] = has
+        for code, value in stored.get("values", {}).items():
+            # Values that decide what exists (the speaker layout), until asked again.
+            if code in asked and isinstance(value, str):
+                self.state.settings.setdefault(code, value)
+
+    @callback
+    def _ask_settings(self, zone: Zone) -> None:
+        """Ask, once, for the settings of ``zone`` that NRI is silent on (it is on now)."""
+        codes = [
+            code
+            for code in self.capabilities.settings_to_ask
+            if SETTING_ZONES[code] is zone
+            and code not in self._settings
+            and code not in self._asking
+        ]
+        if codes:
+            self._asking.update(codes)
+            self._query(codes, settings=True)
+
+    @callback
+    def _on_setting_answer(self, message: Message) -> None:
+        """An answer to a settings question: a value means the device has it."""
+        code = message.code
+        if isinstance(message, msg.NotAvailable):
+            # N/A from a zone that went to standby meanwhile says nothing: ask again later.
+            if self.state.zones[SETTING_ZONES[code]].power is not True:
+                self._asking.discard(code)
+                return
+            has = False
+        elif isinstance(message, msg.Setting):
+            has = True
+        else:
+            return
+        self._asking.discard(code)
+        self._settings[code] = has
+        self._settings_store.async_delay_save(self._settings_data, 1.0)
+        if has:
+            for found in list(self._setting_listeners):
+                found(code)
+
+    def _settings_data(self) -> dict[str, Any]:
+        asked = set(self.capabilities.settings_to_ask)
+        return {
+            "settings": {c: has for c, has in self._settings.items() if c in asked},
+            "values": {"SPI": v} if (v := self.state.settings.get("SPI")) else {},
+        }
+
     # --- queries -----------------------------------------------------------------
 
-    def _query(self, codes: Iterable[str]) -> None:
+    def _query(self, codes: Iterable[str], *, settings: bool = False) -> None:
         """Ask for ``codes`` in the background; replies arrive as pushes."""
+        codes = list(dict.fromkeys(codes))
         if not self.client.connected:
+            if settings:
+                self._asking.difference_update(codes)
             return
         task = self.entry.async_create_background_task(
-            self.hass, self._send_queries(list(dict.fromkeys(codes))), "onkyo_eiscp queries"
+            self.hass, self._send_queries(codes, settings=settings), "onkyo_eiscp queries"
         )
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _send_queries(self, codes: list[str]) -> None:
+    async def _send_queries(self, codes: list[str], *, settings: bool = False) -> None:
         try:
             for code in codes:
                 await self.client.send(cmd.query(code))
         except ConnectionClosedError:
             _LOGGER.debug("Connection closed while querying %s", codes)
+            if settings:
+                self._asking.difference_update(codes)
 
     # --- commands ----------------------------------------------------------------
 
