@@ -121,7 +121,7 @@ class Settings:
             if control in info.controls:  # NRI's word wins
                 wanted.discard(code)
                 on = info.flag(control) or any(name == control for name, _ in info.ranges)
-                if on and (settings is None or code in settings):
+                if on:
                     wanted.add(code)
         zones = {z.zone for z in info.enabled_zones}
         has = frozenset(c for c in wanted if c in SPECS and SPECS[c].zone in zones)

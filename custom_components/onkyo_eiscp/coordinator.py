@@ -102,6 +102,7 @@ class OnkyoCoordinator:
         # asked while the setting's zone was on); codes asked and not yet answered.
         self._settings: dict[str, bool] = dict.fromkeys(self.capabilities.settings, True)
         self._asking: set[str] = set()
+        self._settings_unsaved = False
         self._setting_listeners: list[Callable[[str], None]] = []
         self._settings_store: Store[dict[str, Any]] = Store(
             hass, _SETTINGS_STORE_VERSION, f"{DOMAIN}.settings.{entry.entry_id}"
@@ -128,6 +129,8 @@ class OnkyoCoordinator:
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
+        if self._settings_unsaved:
+            await self._settings_store.async_save(self._settings_data())
         await self.client.close()
 
     # --- identity ----------------------------------------------------------------
@@ -386,10 +389,15 @@ class OnkyoCoordinator:
             return
         self._asking.discard(code)
         self._settings[code] = has
-        self._settings_store.async_delay_save(self._settings_data, 1.0)
+        self._settings_unsaved = True
+        self._settings_store.async_delay_save(self._saved_settings, 1.0)
         if has:
             for found in list(self._setting_listeners):
                 found(code)
+
+    def _saved_settings(self) -> dict[str, Any]:
+        self._settings_unsaved = False
+        return self._settings_data()
 
     def _settings_data(self) -> dict[str, Any]:
         asked = set(self.capabilities.settings_to_ask)
