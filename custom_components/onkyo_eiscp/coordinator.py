@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
 import contextlib
+from datetime import datetime, timedelta
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +22,16 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from . import const
 from .const import (
+    CONF_RELEASE_WHILE_OFF,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
+    DEFAULT_RELEASE_WHILE_OFF,
     DEFAULT_VOLUME_LIMIT,
     DOMAIN,
     NOT_RESPONDING_SESSIONS,
@@ -103,6 +108,11 @@ class OnkyoCoordinator:
         self._settings: dict[str, bool] = dict.fromkeys(self.capabilities.settings, True)
         self._asking: set[str] = set()
         self._settings_unsaved = False
+        # Release while off (the option): the connection is closed while every zone is
+        # off; entities keep showing the last state (off) and stay available.
+        self.released = False
+        self._release_timer: CALLBACK_TYPE | None = None
+        self._recheck_timer: CALLBACK_TYPE | None = None
         self._setting_listeners: list[Callable[[str], None]] = []
         self._settings_store: Store[dict[str, Any]] = Store(
             hass, _SETTINGS_STORE_VERSION, f"{DOMAIN}.settings.{entry.entry_id}"
@@ -124,6 +134,7 @@ class OnkyoCoordinator:
             unsubscribe()
         self._unsubscribers.clear()
         ir.async_delete_issue(self.hass, DOMAIN, self.not_responding_issue_id)
+        self._cancel_release_timers()
         for waiter, _, _ in self._nst_waiters:
             waiter.cancel()
         for task in list(self._background):
@@ -221,6 +232,8 @@ class OnkyoCoordinator:
             self._on_power(message)
         if changed := self.state.apply(message, dt_util.utcnow()):
             self._pending.update(changed)
+            if isinstance(message, msg.Power):
+                self._consider_release()
         if self._asking and message.code in self._asking:
             self._on_setting_answer(message)
         if isinstance(message, msg.PlayStatus):
@@ -335,6 +348,82 @@ class OnkyoCoordinator:
             self._query(_PLAYBACK_QUERIES)
         self._was_playing = status.play is msg.PlayState.PLAYING
 
+    # --- release while off --------------------------------------------------------
+
+    @property
+    def release_while_off(self) -> bool:
+        """Whether the option to release the connection while every zone is off is on."""
+        return bool(self.entry.options.get(CONF_RELEASE_WHILE_OFF, DEFAULT_RELEASE_WHILE_OFF))
+
+    @callback
+    def _consider_release(self) -> None:
+        """After a power change: release once every zone has stayed off a while."""
+        if not self.release_while_off or self.released:
+            return
+        all_off = all(self.state.zones[zone].power is False for zone in self._zone_capabilities)
+        if all_off and self._release_timer is None:
+            self._release_timer = async_call_later(
+                self.hass, const.RELEASE_GRACE, self._async_release
+            )
+        elif not all_off and self._release_timer is not None:
+            self._release_timer()
+            self._release_timer = None
+
+    async def _async_release(self, _now: datetime) -> None:
+        self._release_timer = None
+        if self.released or any(
+            self.state.zones[zone].power is not False for zone in self._zone_capabilities
+        ):
+            return
+        _LOGGER.debug("Every zone of %s is off: releasing the connection", self.client.host)
+        self.released = True
+        self._asking.clear()
+        await self.client.release()
+        self._recheck_timer = async_track_time_interval(
+            self.hass,
+            self._async_look,
+            timedelta(seconds=const.RELEASE_RECHECK_INTERVAL),
+            name="onkyo_eiscp release recheck",
+        )
+
+    async def _async_look(self, _now: datetime | None = None) -> None:
+        """Connect again to see whether a zone came on (released until told otherwise)."""
+        await self._async_resume()
+
+    async def async_device_seen(self) -> None:
+        """Discovery saw the device: connect again now if the connection is released."""
+        await self._async_resume()
+
+    async def _async_resume(self) -> None:
+        if not self.released:
+            return
+        if self._recheck_timer is not None:
+            self._recheck_timer()
+            self._recheck_timer = None
+        self.released = False
+        try:
+            await self.client.connect()
+        except ConnectionClosedError as err:
+            _LOGGER.debug("%s not reachable while released: %s", self.client.host, err)
+            self.released = True
+            self._recheck_timer = async_track_time_interval(
+                self.hass,
+                self._async_look,
+                timedelta(seconds=const.RELEASE_RECHECK_INTERVAL),
+                name="onkyo_eiscp release recheck",
+            )
+            raise
+        # As after a reconnect: ask for the state; all zones still off releases again.
+        self._on_connection(True)
+        self._consider_release()
+
+    def _cancel_release_timers(self) -> None:
+        for cancel in (self._release_timer, self._recheck_timer):
+            if cancel is not None:
+                cancel()
+        self._release_timer = None
+        self._recheck_timer = None
+
     # --- settings ----------------------------------------------------------------
 
     def has_setting(self, code: str) -> bool:
@@ -436,11 +525,16 @@ class OnkyoCoordinator:
         """Send one command to the device: the integration's only write path.
 
         Library errors propagate; :func:`action_errors` translates them for the user.
+        A connection released while every zone was off is opened again first.
         """
+        if self.released:
+            await self._async_resume()
         await self.client.send(message)
 
     async def async_request(self, message: str, reply_code: str, timeout: float) -> Message:
         """Send a command and wait for the reply with ``reply_code`` (same write path)."""
+        if self.released:
+            await self._async_resume()
         return await self.client.request(message, reply_code, timeout=timeout)
 
     async def async_cycle_until(
