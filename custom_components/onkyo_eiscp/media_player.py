@@ -90,7 +90,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         # Zone 2's own listening mode (LMZ), once the device has said it has one.
         self._zone_mode_topic = SettingTopic("LMZ") if zone is Zone.ZONE2 else None
         # The tuner's station, shown while the zone is on a tuner input.
-        self._tuner_topics: set[Topic] = {ZoneTopic(zone, ZoneField.TUNER)}
+        self._tuner_topics: set[Topic] = {
+            ZoneTopic(zone, ZoneField.PRESET),
+            ZoneTopic(zone, ZoneField.TUNER_FREQUENCY),
+        }
         if coordinator.zone_capabilities(zone).tuner:
             self._tuner_topics.add(DeviceField.DAB_STATION)
             self._tuner_topics.add(ZoneTopic(zone, ZoneField.SOURCE))

@@ -37,11 +37,26 @@ class OnkyoSensorEntityDescription(SensorEntityDescription, OnkyoFieldDescriptio
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
 
 
+# Fields that only newer models send: shown when the device reports them.
+_AUDIO_LATER_FIELDS = (
+    "output_sample_rate",
+    "pqls",
+    "auto_phase_control_delay",
+    "auto_phase_control_phase",
+    "upmix_mode",
+)
+
+
+def _reported(attributes: dict[str, Any], later: tuple[str, ...]) -> dict[str, Any]:
+    """The attributes without the later fields the device did not send."""
+    return {k: v for k, v in attributes.items() if k not in later or v is not None}
+
+
 def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
     info = state.audio_info
     if info is None:
         return None
-    return {
+    attributes = {
         "input_port": info.input_port,
         "input_format": info.input_format,
         "sample_rate": info.sample_rate,
@@ -54,13 +69,14 @@ def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
         "auto_phase_control_phase": info.auto_phase_control_phase or None,
         "upmix_mode": info.upmix_mode or None,
     }
+    return _reported(attributes, _AUDIO_LATER_FIELDS)
 
 
 def _video_attributes(state: DeviceState) -> dict[str, Any] | None:
     info = state.video_info
     if info is None:
         return None
-    return {
+    attributes = {
         "input_port": info.input_port,
         "input_resolution": info.input_resolution,
         "input_color_schema": info.input_color_schema,
@@ -72,6 +88,7 @@ def _video_attributes(state: DeviceState) -> dict[str, Any] | None:
         "picture_mode": info.picture_mode,
         "input_hdr": info.input_hdr or None,
     }
+    return _reported(attributes, ("input_hdr",))
 
 
 def _audio(field: Callable[[AudioInfo], str]) -> Callable[[DeviceState], str | None]:

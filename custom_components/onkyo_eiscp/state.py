@@ -64,7 +64,8 @@ class ZoneField(StrEnum):
     SOURCE = "source"
     BASS = "bass"
     TREBLE = "treble"
-    TUNER = "tuner"  # preset and frequency of the zone's tuner
+    PRESET = "preset"  # of the zone's tuner
+    TUNER_FREQUENCY = "tuner_frequency"
 
 
 class DeviceField(StrEnum):
@@ -233,10 +234,12 @@ class DeviceState:
         zone = self.zones[message.zone]
         if isinstance(message, Preset):
             changed, zone.preset = zone.preset != message.number, message.number
+            field = ZoneField.PRESET
         else:
             changed = zone.tuner_frequency != message.frequency
             zone.tuner_frequency = message.frequency
-        return (ZoneTopic(message.zone, ZoneField.TUNER),) if changed else ()
+            field = ZoneField.TUNER_FREQUENCY
+        return (ZoneTopic(message.zone, field),) if changed else ()
 
     def _apply_net(self, message: Message, now: datetime) -> bool:
         net = self.net
