@@ -252,7 +252,8 @@ class OnkyoCoordinator:
             return
         if power.zone is not Zone.MAIN or self.state.zones[Zone.MAIN].power is False:
             self._query(zone.queries)
-        self._ask_settings(power.zone)
+        if self.state.zones[power.zone].power is not True:  # it comes on (or we connect)
+            self._ask_settings(power.zone)
 
     @callback
     def _on_listening_mode(self, mode: msg.ListeningMode) -> None:
@@ -450,17 +451,25 @@ class OnkyoCoordinator:
 
     @callback
     def _ask_settings(self, zone: Zone) -> None:
-        """Ask, once, for the settings of ``zone`` that NRI is silent on (it is on now)."""
-        codes = [
+        """``zone`` is on: ask the values of its settings, and once whether it has the rest.
+
+        A setting the device lacks (NRI's word, or its N/A while the zone was on) is
+        never asked again.
+        """
+        values = [
+            code for code, has in self._settings.items() if has and SETTING_ZONES[code] is zone
+        ]
+        unknown = [
             code
             for code in self.capabilities.settings_to_ask
             if SETTING_ZONES[code] is zone
             and code not in self._settings
             and code not in self._asking
         ]
-        if codes:
-            self._asking.update(codes)
-            self._query(codes, settings=True)
+        if unknown:
+            self._asking.update(unknown)
+        if values or unknown:
+            self._query(values + unknown, settings=True)
 
     @callback
     def _on_setting_answer(self, message: Message) -> None:
