@@ -388,12 +388,13 @@ class OnkyoCoordinator:
         )
 
     async def _async_look(self, _now: datetime | None = None) -> None:
-        """Connect again to see whether a zone came on (released until told otherwise)."""
-        await self._async_resume()
+        """Connect again to see whether a zone came on; unreachable: look again later."""
+        with contextlib.suppress(ConnectionClosedError):
+            await self._async_resume()
 
     async def async_device_seen(self) -> None:
         """Discovery saw the device: connect again now if the connection is released."""
-        await self._async_resume()
+        await self._async_look()
 
     async def _async_resume(self) -> None:
         if not self.released:

@@ -16,6 +16,7 @@ from custom_components.onkyo_eiscp.const import (
 from homeassistant.components.media_player import DOMAIN as MEDIA_PLAYER, SERVICE_TURN_ON
 from homeassistant.const import ATTR_ENTITY_ID, CONF_HOST, CONF_PORT, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.zones import Zone
@@ -107,3 +108,27 @@ async def test_option_off_keeps_the_connection(
     await settle(hass, init_integration)
     assert receiver.client_count == 1
     assert not init_integration.runtime_data.released
+
+
+async def test_unreachable_while_released_looks_again(
+    hass: HomeAssistant, init_integration: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """A look that finds nobody stays released and looks again; a command says why."""
+    await settle(hass, init_integration)
+    coordinator = init_integration.runtime_data
+    _later(hass, RELEASE_GRACE)
+    await until(lambda: receiver.client_count == 0)
+    await receiver.stop()
+    await coordinator.async_device_seen()
+    assert coordinator.released
+    _later(hass, RELEASE_GRACE + RELEASE_RECHECK_INTERVAL)
+    await hass.async_block_till_done()
+    await until(lambda: coordinator.released)  # the look found nobody
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            MEDIA_PLAYER, SERVICE_TURN_ON, {ATTR_ENTITY_ID: MAIN}, blocking=True
+        )
+    await receiver.start()
+    receiver.press("PWR01")
+    _later(hass, 2 * (RELEASE_GRACE + RELEASE_RECHECK_INTERVAL))
+    await state_until(hass, MAIN, lambda s: s.state == STATE_ON)
