@@ -8,7 +8,7 @@ get ``N/A``, as real devices answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 import hashlib
 import re
@@ -19,6 +19,7 @@ from .browse import Browser
 from .faults import Faults
 from .nri import Profile
 from .player import Player
+from .settings import Settings
 from .state import ReceiverState, ZoneState, list_title
 from .tables import NET_SERVICES, PARAMETERS, RANGES
 from .zones import ZONED, Zone, command
@@ -59,8 +60,12 @@ class Device:
         art_url: Callable[[], str],
         tick: float = 1.0,
         art_stream: bool = False,
+        settings: Collection[str] | None = None,
     ) -> None:
-        """A device described by ``info`` (read from ``nri_xml``)."""
+        """A device described by ``info`` (read from ``nri_xml``).
+
+        ``settings``: the setting codes it has (:mod:`.settings`), where NRI is silent.
+        """
         self.info = info
         self.nri_xml = nri_xml
         self.model = info.model
@@ -79,6 +84,7 @@ class Device:
         self.browser = Browser(
             (*info.net_services, *storage), self.player, set_title=self._set_list_title
         )
+        self.settings = Settings.build(info, self._power_of, settings)
         self._commands = self._command_table()
 
     # --- messages ----------------------------------------------------------------------
@@ -117,8 +123,8 @@ class Device:
 
     def status(self, code: str) -> str | None:
         """The message that reports ``code``'s state, None when the device lacks it."""
-        if code in ZONED:
-            return self._zone_status(code)
+        if code in ZONED or self.settings.handles(code):
+            return self._zone_status(code) if code in ZONED else self.settings.status(code)
         state, info = self.state, self.info
         match code:
             case "ECN":
@@ -235,6 +241,7 @@ class Device:
             PQR=self._list(self.browser.remove_from_queue),
             PQO=self._list(self.browser.reorder_queue),
         )
+        table.update(self.settings.commands())
         return table
 
     def _zone(self, code: str) -> tuple[Zone, ZoneState] | None:
@@ -380,6 +387,10 @@ class Device:
         return [self.status("NLT") or ""]
 
     # --- what the profile says -----------------------------------------------------------
+
+    def _power_of(self, zone: Zone) -> bool | None:
+        zone_state = self.state.zones.get(zone)
+        return None if zone_state is None else zone_state.power
 
     def _has_net(self) -> bool:
         return bool(self.info.net_services)

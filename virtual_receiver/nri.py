@@ -66,6 +66,7 @@ class Profile:
     # (control id, zone) of every enabled ranged control, e.g. ("Bass", Zone.MAIN).
     ranges: frozenset[tuple[str, Zone]] = field(default_factory=frozenset)
     listening_mode_buttons: int = 0
+    controls: frozenset[str] = frozenset()  # every control id listed, on or off
 
     def flag(self, name: str) -> bool:
         """Whether the feature flag ``name`` is on."""
@@ -135,6 +136,7 @@ def read_profile(xml: str) -> Profile:
         flags=frozenset(flags),
         ranges=frozenset(ranges),
         listening_mode_buttons=buttons,
+        controls=frozenset(c.get("id", "") for c in device.iterfind("controllist/control")),
     )
 
 

@@ -14,7 +14,7 @@ specification (:mod:`.tables`) and from its NRI profile.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Self
 
@@ -54,6 +54,7 @@ class VirtualReceiver:
         ssdp_port: int = 1900,
         upnp_port: int = 0,
         lines_only: bool = False,
+        settings: Collection[str] | None = None,
     ) -> None:
         """Load ``profile`` (a file in profiles/); :meth:`start` serves it.
 
@@ -64,6 +65,8 @@ class VirtualReceiver:
         answered on UDP ``ssdp_port``; 0 picks free ports) that plays on this device.
         ``lines_only`` serves lists only as 10-line NLS pages (``NLAL`` gets
         N/A), like older firmware.
+        ``settings`` are the setting codes the device has where its NRI is
+        silent (virtual_receiver.settings; a receiver's usual ones when None).
         """
         path = PROFILES_DIR / f"{profile}.xml"
         if not path.is_file():
@@ -80,6 +83,7 @@ class VirtualReceiver:
             art_url=lambda: self.art_url,
             tick=tick,
             art_stream=art_stream,
+            settings=settings,
         )
         self.server = EiscpServer(
             respond=self.device.respond,

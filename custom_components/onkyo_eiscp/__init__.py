@@ -15,7 +15,7 @@ from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, KEEPALIVE_IDLE, KEEPALIVE_TIMEOUT, SETUP_TIMEOUT, VERIFY_DELAY
-from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator, settings_store
 from .eiscp.client import Client
 from .eiscp.errors import ConnectionClosedError
 from .eiscp.nri import DeviceInfo
@@ -36,6 +36,7 @@ PLATFORMS: list[Platform] = [
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,
+    Platform.SWITCH,
     Platform.UPDATE,
 ]
 
@@ -122,9 +123,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> None:
-    """Forget the device's saved NRI."""
+    """Forget the device's saved NRI and the settings it was found to have."""
     if entry.unique_id:
         await async_remove_saved_nri(hass, entry.unique_id)
+    await settings_store(hass, entry.entry_id).async_remove()
 
 
 # --- the device behind the address -----------------------------------------------------

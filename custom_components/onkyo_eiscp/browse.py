@@ -2,11 +2,14 @@
 
 What is offered comes from NRI: the services enabled for the zone (those a controller
 can start; AirPlay, Chromecast and the like are started from the phone instead) and the
-presets that hold a station. Playing a service selects the NET input and sends ``NSV``;
-playing a preset sends ``PRS``.
+presets that hold a station, in every zone with a tuner input. Playing a service selects
+the NET input and sends ``NSV``; playing a preset recalls it in that zone (``PRS``,
+``PRZ``, ``PR3``, ``PR4``); a station written "FM 91.50" or "AM 1008" is tuned directly.
 """
 
 from __future__ import annotations
+
+import re
 
 from homeassistant.components.media_player.browse_media import BrowseMedia
 from homeassistant.components.media_player.const import MediaClass, MediaType
@@ -14,6 +17,7 @@ from homeassistant.components.media_player.errors import BrowseError
 
 from .const import DOMAIN
 from .coordinator import OnkyoCoordinator
+from .eiscp.capabilities import TUNER_SELECTORS
 from .eiscp.const import Zone
 from .eiscp.nri import PresetInfo
 
@@ -39,17 +43,63 @@ def services(coordinator: OnkyoCoordinator, zone: Zone) -> dict[str, str]:
     }
 
 
+_STATION = re.compile(r"\s*(FM|AM)\s+(\d+(?:\.\d+)?)\s*", re.IGNORECASE)
+# TUN's five digits: AM in kHz (up to 1710), FM in 10 kHz units (from 64.00 MHz).
+_LOWEST_FM = 6400
+
+
 def presets(coordinator: OnkyoCoordinator, zone: Zone) -> list[PresetInfo]:
-    """The main zone's presets that hold a station (PRS tunes the main zone)."""
-    if zone is not Zone.MAIN:
+    """The presets that hold a station, in a zone with a tuner input (each zone recalls its own)."""
+    if not coordinator.zone_capabilities(zone).tuner:
         return []
     return [preset for preset in coordinator.info.presets if preset.band in BANDS]
 
 
+def parse_station(media_id: str) -> tuple[str, float] | None:
+    """A station to tune: "FM 91.50" is ("FM", 91.5), "AM 1008" ("AM", 1008.0); else None."""
+    match = _STATION.fullmatch(media_id)
+    return None if match is None else (match[1].upper(), float(match[2]))
+
+
+def station(coordinator: OnkyoCoordinator, zone: Zone) -> str | None:
+    """What the zone's tuner plays: the preset's name, "FM 91.50", "AM 1008", the DAB station.
+
+    None when the zone is not on a tuner input.
+    """
+    state = coordinator.state
+    zone_state = state.zones[zone]
+    if zone_state.source not in TUNER_SELECTORS:
+        return None
+    if zone_state.source == "33" and state.dab_station:
+        return state.dab_station
+    frequency = _frequency(zone_state.tuner_frequency)
+    # The preset's name, unless the zone has been tuned away from the preset's station.
+    named = (
+        preset.name
+        for preset in coordinator.info.presets
+        if preset.number == zone_state.preset
+        and preset.band in BANDS
+        and preset.name
+        and frequency in (None, _frequency_of(preset))
+    )
+    return next(named, frequency)
+
+
+def _frequency(digits: str | None) -> str | None:
+    if digits is None or not digits.isdigit():
+        return None
+    value = int(digits)
+    return f"FM {value / 100:.2f}" if value >= _LOWEST_FM else f"AM {value}"
+
+
+def _frequency_of(preset: PresetInfo) -> str:
+    return f"{BANDS[preset.band]} {preset.frequency}".strip()
+
+
 def preset_title(preset: PresetInfo) -> str:
     """The preset's name and station ("smoothfm (FM 91.50)"), or the station alone."""
-    station = f"{BANDS[preset.band]} {preset.frequency}".strip()
-    return f"{preset.name} ({station})" if preset.name else station
+    frequency = _frequency_of(preset)
+    return f"{preset.name} ({frequency})" if preset.name else frequency
 
 
 def find_service(coordinator: OnkyoCoordinator, zone: Zone, media_id: str) -> str | None:

@@ -18,6 +18,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -31,8 +32,10 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 
 from .const import (
+    CONF_RELEASE_WHILE_OFF,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
+    DEFAULT_RELEASE_WHILE_OFF,
     DEFAULT_VOLUME_LIMIT,
     DISCOVERY_TIMEOUT,
     DOMAIN,
@@ -280,7 +283,7 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class OnkyoOptionsFlow(OptionsFlowWithReload):
-    """Volume limit and which inputs to show."""
+    """Volume limit, releasing the connection while off, and which inputs to show."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show the options form."""
@@ -299,6 +302,12 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
                 )
             ),
         }
+        schema[
+            vol.Required(
+                CONF_RELEASE_WHILE_OFF,
+                default=options.get(CONF_RELEASE_WHILE_OFF, DEFAULT_RELEASE_WHILE_OFF),
+            )
+        ] = BooleanSelector()
         info = await self._async_device_info(entry)
         selectors = info.selectors if info is not None else ()
         if selectors:

@@ -26,3 +26,14 @@ KEEPALIVE_TIMEOUT: Final = 5.0
 # Sessions in a row that the device accepts but never answers in before a repair issue
 # says its network module hangs (with the keepalive above, about two minutes).
 NOT_RESPONDING_SESSIONS: Final = 3
+
+# Option: close the connection while every zone is off (some receivers do not enter
+# auto-standby, or turn back on, while a controller keeps a connection open), and look
+# again on a slow schedule, or when discovery sees the device. Off by default: while
+# released, a power-on from the remote shows up only at the next look.
+CONF_RELEASE_WHILE_OFF: Final = "release_while_off"
+DEFAULT_RELEASE_WHILE_OFF: Final = False
+# Seconds every zone must stay off before the connection is released (an off-and-on
+# again keeps it), and between looks while released.
+RELEASE_GRACE: Final = 60.0
+RELEASE_RECHECK_INTERVAL: Final = 300.0

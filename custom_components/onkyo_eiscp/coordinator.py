@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
 import contextlib
+from datetime import datetime, timedelta
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +26,16 @@ from homeassistant.helpers.device_registry import (
     DeviceInfo,
     format_mac,
 )
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from . import const
 from .const import (
+    CONF_RELEASE_WHILE_OFF,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
+    DEFAULT_RELEASE_WHILE_OFF,
     DEFAULT_VOLUME_LIMIT,
     DOMAIN,
     NOT_RESPONDING_SESSIONS,
@@ -41,6 +47,7 @@ from .eiscp.codes import NET_SELECTORS, brand_name
 from .eiscp.const import Zone
 from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError, QueryTimeoutError
 from .eiscp.nri import DeviceInfo as ReceiverInfo
+from .eiscp.settings import SETTING_ZONES
 from .state import DeviceState, Topic
 
 if TYPE_CHECKING:
@@ -59,6 +66,9 @@ _PLAYBACK_QUERIES = ("NAT", "NAL", "NTI", "NFI", "NTR", "NTM", "NMS", "NLT")
 
 # How long shuffle/repeat changes wait for the device to confirm each step.
 _NST_STEP_TIMEOUT = 2.0
+
+# What the device answered when asked for its settings, kept per entry.
+_SETTINGS_STORE_VERSION = 1
 
 
 class OnkyoCoordinator:
@@ -97,11 +107,24 @@ class OnkyoCoordinator:
         self.connected = client.connected
         self._awaiting_reply = False
         self._not_responding = False
+        # Settings: code -> whether the device has it (NRI's word, else its answer when
+        # asked while the setting's zone was on); codes asked and not yet answered.
+        self._settings: dict[str, bool] = dict.fromkeys(self.capabilities.settings, True)
+        self._asking: set[str] = set()
+        self._settings_unsaved = False
+        # Release while off (the option): the connection is closed while every zone is
+        # off; entities keep showing the last state (off) and stay available.
+        self.released = False
+        self._release_timer: CALLBACK_TYPE | None = None
+        self._recheck_timer: CALLBACK_TYPE | None = None
+        self._setting_listeners: list[Callable[[str], None]] = []
+        self._settings_store = settings_store(hass, entry.entry_id)
 
     # --- lifecycle ---------------------------------------------------------------
 
     async def async_start(self) -> None:
         """Listen to the client and ask the device for its state."""
+        await self._load_settings()
         self._unsubscribers.append(self.client.add_message_listener(self._on_message))
         self._unsubscribers.append(self.client.add_batch_listener(self._flush))
         self._unsubscribers.append(self.client.add_connection_listener(self._on_connection))
@@ -113,11 +136,14 @@ class OnkyoCoordinator:
             unsubscribe()
         self._unsubscribers.clear()
         ir.async_delete_issue(self.hass, DOMAIN, self.not_responding_issue_id)
+        self._cancel_release_timers()
         for waiter, _, _ in self._nst_waiters:
             waiter.cancel()
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
+        if self._settings_unsaved:
+            await self._settings_store.async_save(self._settings_data())
         await self.client.close()
 
     # --- identity ----------------------------------------------------------------
@@ -208,6 +234,10 @@ class OnkyoCoordinator:
             self._on_power(message)
         if changed := self.state.apply(message, dt_util.utcnow()):
             self._pending.update(changed)
+            if isinstance(message, msg.Power):
+                self._consider_release()
+        if self._asking and message.code in self._asking:
+            self._on_setting_answer(message)
         if isinstance(message, msg.PlayStatus):
             self._on_play_status(message)
         elif isinstance(message, msg.ListeningMode):
@@ -224,6 +254,8 @@ class OnkyoCoordinator:
             return
         if power.zone is not Zone.MAIN or self.state.zones[Zone.MAIN].power is False:
             self._query(zone.queries)
+        if self.state.zones[power.zone].power is not True:  # it comes on (or we connect)
+            self._ask_settings(power.zone)
 
     @callback
     def _on_listening_mode(self, mode: msg.ListeningMode) -> None:
@@ -261,6 +293,7 @@ class OnkyoCoordinator:
             self._query(self.capabilities.connect_queries)
             return
         self._awaiting_reply = False
+        self._asking.clear()  # unanswered questions are asked again on the next power-on
         if self.connected:
             self.connected = False
             _LOGGER.warning("Connection to %s lost; reconnecting", self.client.host)
@@ -318,24 +351,185 @@ class OnkyoCoordinator:
             self._query(_PLAYBACK_QUERIES)
         self._was_playing = status.play is msg.PlayState.PLAYING
 
+    # --- release while off --------------------------------------------------------
+
+    @property
+    def release_while_off(self) -> bool:
+        """Whether the option to release the connection while every zone is off is on."""
+        return bool(self.entry.options.get(CONF_RELEASE_WHILE_OFF, DEFAULT_RELEASE_WHILE_OFF))
+
+    @callback
+    def _consider_release(self) -> None:
+        """After a power change: release once every zone has stayed off a while."""
+        if not self.release_while_off or self.released:
+            return
+        all_off = all(self.state.zones[zone].power is False for zone in self._zone_capabilities)
+        if all_off and self._release_timer is None:
+            self._release_timer = async_call_later(
+                self.hass, const.RELEASE_GRACE, self._async_release
+            )
+        elif not all_off and self._release_timer is not None:
+            self._release_timer()
+            self._release_timer = None
+
+    async def _async_release(self, _now: datetime) -> None:
+        self._release_timer = None
+        if self.released or any(
+            self.state.zones[zone].power is not False for zone in self._zone_capabilities
+        ):
+            return
+        _LOGGER.debug("Every zone of %s is off: releasing the connection", self.client.host)
+        self.released = True
+        self._asking.clear()
+        await self.client.release()
+        self._recheck_timer = async_track_time_interval(
+            self.hass,
+            self._async_look,
+            timedelta(seconds=const.RELEASE_RECHECK_INTERVAL),
+            name="onkyo_eiscp release recheck",
+        )
+
+    async def _async_look(self, _now: datetime | None = None) -> None:
+        """Connect again to see whether a zone came on; unreachable: look again later."""
+        with contextlib.suppress(ConnectionClosedError):
+            await self._async_resume()
+
+    async def async_device_seen(self) -> None:
+        """Discovery saw the device: connect again now if the connection is released."""
+        await self._async_look()
+
+    async def _async_resume(self) -> None:
+        if not self.released:
+            return
+        if self._recheck_timer is not None:
+            self._recheck_timer()
+            self._recheck_timer = None
+        self.released = False
+        try:
+            await self.client.connect()
+        except ConnectionClosedError as err:
+            _LOGGER.debug("%s not reachable while released: %s", self.client.host, err)
+            self.released = True
+            self._recheck_timer = async_track_time_interval(
+                self.hass,
+                self._async_look,
+                timedelta(seconds=const.RELEASE_RECHECK_INTERVAL),
+                name="onkyo_eiscp release recheck",
+            )
+            raise
+        # As after a reconnect: ask for the state; all zones still off releases again.
+        self._on_connection(True)
+        self._consider_release()
+
+    def _cancel_release_timers(self) -> None:
+        for cancel in (self._release_timer, self._recheck_timer):
+            if cancel is not None:
+                cancel()
+        self._release_timer = None
+        self._recheck_timer = None
+
+    # --- settings ----------------------------------------------------------------
+
+    def has_setting(self, code: str) -> bool:
+        """Whether the device has setting ``code`` (NRI says so, or it answered once)."""
+        return self._settings.get(code, False)
+
+    @callback
+    def async_add_setting_listener(self, found: Callable[[str], None]) -> CALLBACK_TYPE:
+        """Call ``found(code)`` when the device turns out to have a setting."""
+        self._setting_listeners.append(found)
+        return lambda: self._setting_listeners.remove(found)
+
+    async def _load_settings(self) -> None:
+        """What the device answered before: a restart neither asks again nor loses them."""
+        stored = await self._settings_store.async_load() or {}
+        asked = set(self.capabilities.settings_to_ask)
+        for code, has in stored.get("settings", {}).items():
+            if code in asked and isinstance(has, bool):
+                self._settings[code] = has
+        for code, value in stored.get("values", {}).items():
+            # Values that decide what exists (the speaker layout), until asked again.
+            if code in asked and isinstance(value, str):
+                self.state.settings.setdefault(code, value)
+
+    @callback
+    def _ask_settings(self, zone: Zone) -> None:
+        """``zone`` is on: ask the values of its settings, and once whether it has the rest.
+
+        A setting the device lacks (NRI's word, or its N/A while the zone was on) is
+        never asked again.
+        """
+        values = [
+            code for code, has in self._settings.items() if has and SETTING_ZONES[code] is zone
+        ]
+        unknown = [
+            code
+            for code in self.capabilities.settings_to_ask
+            if SETTING_ZONES[code] is zone
+            and code not in self._settings
+            and code not in self._asking
+        ]
+        if unknown:
+            self._asking.update(unknown)
+        if values or unknown:
+            self._query(values + unknown, settings=True)
+
+    @callback
+    def _on_setting_answer(self, message: Message) -> None:
+        """An answer to a settings question: a value means the device has it."""
+        code = message.code
+        if isinstance(message, msg.NotAvailable):
+            # N/A from a zone that went to standby meanwhile says nothing: ask again later.
+            if self.state.zones[SETTING_ZONES[code]].power is not True:
+                self._asking.discard(code)
+                return
+            has = False
+        elif isinstance(message, msg.Setting):
+            has = True
+        else:
+            return
+        self._asking.discard(code)
+        self._settings[code] = has
+        self._settings_unsaved = True
+        self._settings_store.async_delay_save(self._saved_settings, 1.0)
+        if has:
+            for found in list(self._setting_listeners):
+                found(code)
+
+    def _saved_settings(self) -> dict[str, Any]:
+        self._settings_unsaved = False
+        return self._settings_data()
+
+    def _settings_data(self) -> dict[str, Any]:
+        asked = set(self.capabilities.settings_to_ask)
+        return {
+            "settings": {c: has for c, has in self._settings.items() if c in asked},
+            "values": {"SPI": v} if (v := self.state.settings.get("SPI")) else {},
+        }
+
     # --- queries -----------------------------------------------------------------
 
-    def _query(self, codes: Iterable[str]) -> None:
+    def _query(self, codes: Iterable[str], *, settings: bool = False) -> None:
         """Ask for ``codes`` in the background; replies arrive as pushes."""
+        codes = list(dict.fromkeys(codes))
         if not self.client.connected:
+            if settings:
+                self._asking.difference_update(codes)
             return
         task = self.entry.async_create_background_task(
-            self.hass, self._send_queries(list(dict.fromkeys(codes))), "onkyo_eiscp queries"
+            self.hass, self._send_queries(codes, settings=settings), "onkyo_eiscp queries"
         )
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _send_queries(self, codes: list[str]) -> None:
+    async def _send_queries(self, codes: list[str], *, settings: bool = False) -> None:
         try:
             for code in codes:
                 await self.client.send(cmd.query(code))
         except ConnectionClosedError:
             _LOGGER.debug("Connection closed while querying %s", codes)
+            if settings:
+                self._asking.difference_update(codes)
 
     # --- commands ----------------------------------------------------------------
 
@@ -343,11 +537,16 @@ class OnkyoCoordinator:
         """Send one command to the device: the integration's only write path.
 
         Library errors propagate; :func:`action_errors` translates them for the user.
+        A connection released while every zone was off is opened again first.
         """
+        if self.released:
+            await self._async_resume()
         await self.client.send(message)
 
     async def async_request(self, message: str, reply_code: str, timeout: float) -> Message:
         """Send a command and wait for the reply with ``reply_code`` (same write path)."""
+        if self.released:
+            await self._async_resume()
         return await self.client.request(message, reply_code, timeout=timeout)
 
     async def async_cycle_until(
@@ -448,4 +647,9 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator", "action_errors"]
+def settings_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where an entry keeps the settings its device was found to have (and lack)."""
+    return Store(hass, _SETTINGS_STORE_VERSION, f"{DOMAIN}.settings.{entry_id}")
+
+
+__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator", "action_errors", "settings_store"]

@@ -8,10 +8,13 @@ from functools import update_wrapper
 from typing import Any, Concatenate
 
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import OnkyoCoordinator, action_errors
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator, action_errors
+from .eiscp import commands as cmd
 from .eiscp.const import Zone
-from .state import DeviceField, Topic, ZoneField, field_topic
+from .settings import Kind, Setting, settings_of
+from .state import DeviceField, SettingTopic, Topic, ZoneField, field_topic
 
 
 def onkyo_action[EntityT: OnkyoEntity, **P](
@@ -87,3 +90,54 @@ class OnkyoFieldEntity(OnkyoEntity):
     ) -> None:
         """Listen to the description's field of ``zone`` (or of the device)."""
         super().__init__(coordinator, zone, {field_topic(zone, description.field)}, description)
+
+
+class OnkyoSettingEntity(OnkyoEntity):
+    """An entity that shows and sets one row of the settings table."""
+
+    def __init__(
+        self, coordinator: OnkyoCoordinator, setting: Setting, description: EntityDescription
+    ) -> None:
+        """Listen to the setting's command."""
+        super().__init__(coordinator, setting.zone, {SettingTopic(setting.code)}, description)
+        self.setting = setting
+
+    @property
+    def _setting_value(self) -> object:
+        """The device's value, parsed as the row says (None until reported)."""
+        raw = self.coordinator.state.settings.get(self.setting.code)
+        return None if raw is None else self.setting.parse(raw)
+
+    async def _set_setting(self, parameter: str) -> None:
+        await self.coordinator.async_send(cmd.set_setting(self.setting.code, parameter))
+
+
+def async_add_settings(
+    entry: OnkyoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    kind: Kind,
+    create: Callable[[OnkyoCoordinator, Setting], Iterable[Entity]],
+) -> None:
+    """Add the entities of ``kind``'s settings the device has, now and when it says so.
+
+    A setting asked about after setup (while its zone is on) gets its entity when the
+    device answers with a value.
+    """
+    coordinator = entry.runtime_data
+    rows = [s for s in settings_of(kind) if s.zone in coordinator.zones]
+    async_add_entities(
+        entity
+        for setting in rows
+        if coordinator.has_setting(setting.code)
+        for entity in create(coordinator, setting)
+    )
+
+    def found(code: str) -> None:
+        async_add_entities(
+            entity
+            for setting in rows
+            if setting.code == code
+            for entity in create(coordinator, setting)
+        )
+
+    entry.async_on_unload(coordinator.async_add_setting_listener(found))

@@ -28,7 +28,8 @@ from .eiscp.commands import NetCommand
 from .eiscp.const import Zone
 from .eiscp.messages import PlayState, RepeatState, ShuffleState
 from .entity import OnkyoEntity, onkyo_action
-from .state import DeviceField, NetState, Topic, ZoneField, ZoneState, ZoneTopic
+from .settings import ZONE2_MODE_NAMES
+from .state import DeviceField, NetState, SettingTopic, Topic, ZoneField, ZoneState, ZoneTopic
 
 PARALLEL_UPDATES = 0
 
@@ -86,6 +87,19 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         topics.add(DeviceField.NET)
         if zone is Zone.MAIN:
             topics.add(DeviceField.LISTENING_MODE)
+        # Zone 2's own listening mode (LMZ), once the device has said it has one.
+        self._zone_mode_topic = SettingTopic("LMZ") if zone is Zone.ZONE2 else None
+        # The tuner's station, shown while the zone is on a tuner input.
+        self._tuner_topics: set[Topic] = {
+            ZoneTopic(zone, ZoneField.PRESET),
+            ZoneTopic(zone, ZoneField.TUNER_FREQUENCY),
+        }
+        if coordinator.zone_capabilities(zone).tuner:
+            self._tuner_topics.add(DeviceField.DAB_STATION)
+            self._tuner_topics.add(ZoneTopic(zone, ZoneField.SOURCE))
+            topics |= self._tuner_topics
+        if self._zone_mode_topic is not None:
+            topics.add(self._zone_mode_topic)
         super().__init__(coordinator, zone, topics)
         if zone is Zone.MAIN:
             self._attr_name = None
@@ -141,6 +155,12 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             self._update_player(net if self._plays_net else _NOTHING_PLAYING)
         if self._mode_codes and (changed is None or DeviceField.LISTENING_MODE in changed):
             self._update_sound_mode(state.listening_mode)
+        if self._zone_mode_topic is not None and (
+            changed is None or self._zone_mode_topic in changed
+        ):
+            self._update_zone_mode(state.settings.get("LMZ"))
+        if changed is None or not self._tuner_topics.isdisjoint(changed):
+            self._attr_media_channel = browse.station(coordinator, self.zone)
         zone = state.zones[self.zone]
         if zone.power is None:
             self._attr_state = None
@@ -166,6 +186,17 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             self._mode_names_of = len(self._mode_codes)
             self._attr_sound_mode_list = [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes]
         self._attr_sound_mode = None if mode is None else LISTENING_MODE_NAMES.get(mode, mode)
+
+    def _update_zone_mode(self, mode: str | None) -> None:
+        """Zone 2's listening modes: the spec's few for LMZ, not the main zone's."""
+        if not self.coordinator.has_setting("LMZ"):
+            return
+        self._static_features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
+        self._attr_supported_features = (
+            self._attr_supported_features or self._static_features
+        ) | MediaPlayerEntityFeature.SELECT_SOUND_MODE
+        self._attr_sound_mode_list = list(ZONE2_MODE_NAMES.values())
+        self._attr_sound_mode = None if mode is None else ZONE2_MODE_NAMES.get(mode, mode)
 
     def _update_player(self, net: NetState) -> None:
         """The network player's controls and what it plays (none on another input)."""
@@ -273,7 +304,14 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     @onkyo_action
     async def async_select_sound_mode(self, sound_mode: str) -> None:
-        """Select a listening mode by name."""
+        """Select a listening mode by name (zone 2: one of its own, with LMZ)."""
+        if self._zone_mode_topic is not None:
+            zone_code = next((c for c, n in ZONE2_MODE_NAMES.items() if n == sound_mode), None)
+            if zone_code is not None:
+                await self.coordinator.async_send(
+                    cmd.select_zone_listening_mode(self.zone, zone_code)
+                )
+                return
         code = next(
             (c for c in self._mode_codes if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
         )
@@ -362,7 +400,8 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     ) -> None:
         """Start a network service (media type ``app``: its name or id) or recall a preset.
 
-        A preset is media type ``radio`` or ``channel`` with the preset number. A service
+        A preset is media type ``radio`` or ``channel`` with the preset number, recalled
+        in this zone; a station written "FM 91.50" or "AM 1008" is tuned directly. A service
         needs the zone on and on its NET input: both are sent first when needed.
         """
         await self._play_media(media_type, media_id)
@@ -373,7 +412,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             await self._start_service(media_id)
             return
         if media_type in _PRESET_TYPES and media_id.isdigit():
-            await self.coordinator.async_send(cmd.recall_preset(int(media_id)))
+            await self.coordinator.async_send(cmd.recall_preset(int(media_id), self.zone))
+            return
+        if media_type in _PRESET_TYPES and (station := browse.parse_station(media_id)):
+            await self.coordinator.async_send(cmd.tune(self.zone, *station))
             return
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -19,7 +19,14 @@ from .eiscp import commands as cmd, messages as msg
 from .eiscp.capabilities import Capabilities, ZoneCapabilities
 from .eiscp.const import Zone
 from .eiscp.nri import ControlRange
-from .entity import OnkyoFieldDescription, OnkyoFieldEntity, onkyo_action
+from .entity import (
+    OnkyoFieldDescription,
+    OnkyoFieldEntity,
+    OnkyoSettingEntity,
+    async_add_settings,
+    onkyo_action,
+)
+from .settings import Kind, Setting
 from .state import DeviceField, ZoneField
 
 PARALLEL_UPDATES = 0
@@ -104,6 +111,12 @@ async def async_setup_entry(
         for zone in capabilities.zones
         if (control := description.range_fn(capabilities, zone)) is not None
     )
+    async_add_settings(
+        entry,
+        async_add_entities,
+        Kind.NUMBER,
+        lambda coordinator, setting: (OnkyoSettingNumber(coordinator, setting),),
+    )
 
 
 class OnkyoNumber(OnkyoFieldEntity, NumberEntity):
@@ -139,3 +152,33 @@ class OnkyoNumber(OnkyoFieldEntity, NumberEntity):
         await self.coordinator.async_send(
             self.entity_description.command_fn(self.coordinator, self.zone, value, self._range)
         )
+
+
+class OnkyoSettingNumber(OnkyoSettingEntity, NumberEntity):
+    """A setting with a whole-number value (sleep timer, dialog level)."""
+
+    _attr_native_step = 1
+
+    def __init__(self, coordinator: OnkyoCoordinator, setting: Setting) -> None:
+        """Use the row's range and unit."""
+        description = NumberEntityDescription(
+            key=setting.key,
+            translation_key=setting.key,
+            entity_category=setting.entity_category,
+            native_min_value=setting.minimum,
+            native_max_value=setting.maximum,
+            native_unit_of_measurement=setting.unit,
+        )
+        super().__init__(coordinator, setting, description)
+
+    @property
+    def native_value(self) -> float | None:
+        """The value the device reports."""
+        value = self._setting_value
+        return value if isinstance(value, int | float) else None
+
+    @onkyo_action
+    async def async_set_native_value(self, value: float) -> None:
+        """Send the value in the setting's format."""
+        assert self.setting.build is not None  # every number row has a builder
+        await self._set_setting(self.setting.build(value))

@@ -14,7 +14,14 @@ from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
 from .eiscp.codes import LISTENING_MODE_NAMES
 from .eiscp.const import Zone
-from .entity import OnkyoFieldDescription, OnkyoFieldEntity, onkyo_action
+from .entity import (
+    OnkyoFieldDescription,
+    OnkyoFieldEntity,
+    OnkyoSettingEntity,
+    async_add_settings,
+    onkyo_action,
+)
+from .settings import Kind, Setting
 from .state import DeviceField, ZoneField
 
 PARALLEL_UPDATES = 0
@@ -111,6 +118,12 @@ async def async_setup_entry(
         for zone in description.zones
         if zone in coordinator.zones and description.exists_fn(coordinator, zone)
     )
+    async_add_settings(
+        entry,
+        async_add_entities,
+        Kind.SELECT,
+        lambda coordinator, setting: (OnkyoSettingSelect(coordinator, setting),),
+    )
 
 
 class OnkyoSelect(OnkyoFieldEntity, SelectEntity):
@@ -139,3 +152,30 @@ class OnkyoSelect(OnkyoFieldEntity, SelectEntity):
         """Send the option's code (Home Assistant has checked that it is an option)."""
         code = next(c for c, o in self._codes.items() if o == option)
         await self.coordinator.async_send(self.entity_description.command_fn(self.zone, code))
+
+
+class OnkyoSettingSelect(OnkyoSettingEntity, SelectEntity):
+    """A setting with a few named values (Late Night, Dynamic Volume, zone 2's mode)."""
+
+    def __init__(self, coordinator: OnkyoCoordinator, setting: Setting) -> None:
+        """Offer the row's options."""
+        description = SelectEntityDescription(
+            key=setting.key,
+            translation_key=setting.key,
+            entity_category=setting.entity_category,
+            entity_registry_enabled_default=setting.enabled_default,
+            options=list(setting.options.values()),
+        )
+        super().__init__(coordinator, setting, description)
+
+    @property
+    def current_option(self) -> str | None:
+        """The option the device reports."""
+        raw = self.coordinator.state.settings.get(self.setting.code)
+        return None if raw is None else self.setting.options.get(raw)
+
+    @onkyo_action
+    async def async_select_option(self, option: str) -> None:
+        """Send the option's code."""
+        code = next(c for c, o in self.setting.options.items() if o == option)
+        await self._set_setting(code)

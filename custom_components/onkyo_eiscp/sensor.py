@@ -11,12 +11,18 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import OnkyoConfigEntry
+from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp.capabilities import Capabilities
 from .eiscp.codes import NET_SERVICES
 from .eiscp.const import Zone
 from .eiscp.messages import AudioInfo, VideoInfo
-from .entity import OnkyoFieldDescription, OnkyoFieldEntity
+from .entity import (
+    OnkyoFieldDescription,
+    OnkyoFieldEntity,
+    OnkyoSettingEntity,
+    async_add_settings,
+)
+from .settings import Kind, Setting
 from .state import DeviceField, DeviceState, NetState
 
 PARALLEL_UPDATES = 0
@@ -31,25 +37,46 @@ class OnkyoSensorEntityDescription(SensorEntityDescription, OnkyoFieldDescriptio
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _: None
 
 
+# Fields that only newer models send: shown when the device reports them.
+_AUDIO_LATER_FIELDS = (
+    "output_sample_rate",
+    "pqls",
+    "auto_phase_control_delay",
+    "auto_phase_control_phase",
+    "upmix_mode",
+)
+
+
+def _reported(attributes: dict[str, Any], later: tuple[str, ...]) -> dict[str, Any]:
+    """The attributes without the later fields the device did not send."""
+    return {k: v for k, v in attributes.items() if k not in later or v is not None}
+
+
 def _audio_attributes(state: DeviceState) -> dict[str, Any] | None:
     info = state.audio_info
     if info is None:
         return None
-    return {
+    attributes = {
         "input_port": info.input_port,
         "input_format": info.input_format,
         "sample_rate": info.sample_rate,
         "input_channels": info.input_channels,
         "listening_mode": info.listening_mode,
         "output_channels": info.output_channels,
+        "output_sample_rate": info.output_sample_rate or None,
+        "pqls": info.pqls or None,
+        "auto_phase_control_delay": info.auto_phase_control_delay or None,
+        "auto_phase_control_phase": info.auto_phase_control_phase or None,
+        "upmix_mode": info.upmix_mode or None,
     }
+    return _reported(attributes, _AUDIO_LATER_FIELDS)
 
 
 def _video_attributes(state: DeviceState) -> dict[str, Any] | None:
     info = state.video_info
     if info is None:
         return None
-    return {
+    attributes = {
         "input_port": info.input_port,
         "input_resolution": info.input_resolution,
         "input_color_schema": info.input_color_schema,
@@ -59,7 +86,9 @@ def _video_attributes(state: DeviceState) -> dict[str, Any] | None:
         "output_color_schema": info.output_color_schema,
         "output_color_depth": info.output_color_depth,
         "picture_mode": info.picture_mode,
+        "input_hdr": info.input_hdr or None,
     }
+    return _reported(attributes, ("input_hdr",))
 
 
 def _audio(field: Callable[[AudioInfo], str]) -> Callable[[DeviceState], str | None]:
@@ -149,6 +178,12 @@ async def async_setup_entry(
         for description in SENSORS
         if description.exists_fn(coordinator.capabilities)
     )
+    async_add_settings(
+        entry,
+        async_add_entities,
+        Kind.SENSOR,
+        lambda coordinator, setting: (OnkyoSettingSensor(coordinator, setting),),
+    )
 
 
 class OnkyoSensor(OnkyoFieldEntity, SensorEntity):
@@ -165,3 +200,26 @@ class OnkyoSensor(OnkyoFieldEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """The reading's details."""
         return self.entity_description.attributes_fn(self.coordinator.state)
+
+
+class OnkyoSettingSensor(OnkyoSettingEntity, SensorEntity):
+    """A report of the device (front display text, temperature)."""
+
+    def __init__(self, coordinator: OnkyoCoordinator, setting: Setting) -> None:
+        """Use the row's unit and classes."""
+        description = SensorEntityDescription(
+            key=setting.key,
+            translation_key=setting.key,
+            entity_category=setting.entity_category,
+            entity_registry_enabled_default=setting.enabled_default,
+            native_unit_of_measurement=setting.unit,
+            device_class=setting.device_class,
+            state_class=setting.state_class,
+        )
+        super().__init__(coordinator, setting, description)
+
+    @property
+    def native_value(self) -> str | float | None:
+        """The reading."""
+        value = self._setting_value
+        return value if isinstance(value, str | int | float) else None

@@ -25,6 +25,7 @@ from .eiscp.messages import (
     ArtType,
     AudioInfo,
     CenterLevel,
+    DabStation,
     Dimmer,
     FileInfo,
     FirmwareUpdate,
@@ -39,6 +40,7 @@ from .eiscp.messages import (
     Power,
     Preset,
     RepeatState,
+    Setting,
     ShuffleState,
     Source,
     SubwooferLevel,
@@ -62,6 +64,8 @@ class ZoneField(StrEnum):
     SOURCE = "source"
     BASS = "bass"
     TREBLE = "treble"
+    PRESET = "preset"  # of the zone's tuner
+    TUNER_FREQUENCY = "tuner_frequency"
 
 
 class DeviceField(StrEnum):
@@ -76,8 +80,13 @@ class DeviceField(StrEnum):
     AUDIO_INFO = "audio_info"
     VIDEO_INFO = "video_info"
     FIRMWARE = "firmware"  # with firmware_progress
-    PRESET = "preset"
-    TUNER_FREQUENCY = "tuner_frequency"
+    DAB_STATION = "dab_station"
+
+
+class SettingTopic(NamedTuple):
+    """One receiver setting (its command code: ``DeviceState.settings[code]``)."""
+
+    code: str
 
 
 class ZoneTopic(NamedTuple):
@@ -87,7 +96,7 @@ class ZoneTopic(NamedTuple):
     field: ZoneField
 
 
-type Topic = DeviceField | ZoneTopic
+type Topic = DeviceField | ZoneTopic | SettingTopic
 
 
 def field_topic(zone: Zone, field: ZoneField | DeviceField) -> Topic:
@@ -114,6 +123,8 @@ class ZoneState:
     source: str | None = None
     bass: int | None = None
     treble: int | None = None
+    preset: int | None = None  # the tuner's, as this zone recalls it
+    tuner_frequency: str | None = None  # TUN's digits, e.g. "09150"
 
 
 @dataclass(slots=True)
@@ -158,8 +169,9 @@ class DeviceState:
     video_info: VideoInfo | None = None
     firmware: UpdateState | None = None
     firmware_progress: int | None = None
-    preset: int | None = None
-    tuner_frequency: str | None = None
+    dab_station: str | None = None
+    # Receiver settings and reports by command code, as sent (see eiscp.settings).
+    settings: dict[str, str] = field(default_factory=dict)
     art_stream: ArtAssembler = field(default_factory=ArtAssembler, repr=False, compare=False)
 
     def apply(self, message: Message, now: datetime) -> tuple[Topic, ...]:
@@ -180,6 +192,13 @@ class DeviceState:
                 | MenuStatus()
             ):
                 return _NET_CHANGED if self._apply_net(message, now) else ()
+            case Setting(code=code, value=value):
+                if self.settings.get(code) == value:
+                    return ()
+                self.settings[code] = value
+                return (SettingTopic(code),)
+            case Preset() | Tuner():
+                return self._apply_tuner(message)
             case _:
                 changed = self._apply_device(message)
                 return () if changed is None else (changed,)
@@ -209,6 +228,17 @@ class DeviceState:
                     zone.treble = treble
                     fields.append(ZoneTopic(message.zone, ZoneField.TREBLE))
                 return tuple(fields)
+        return (ZoneTopic(message.zone, field),) if changed else ()
+
+    def _apply_tuner(self, message: Preset | Tuner) -> tuple[Topic, ...]:
+        zone = self.zones[message.zone]
+        if isinstance(message, Preset):
+            changed, zone.preset = zone.preset != message.number, message.number
+            field = ZoneField.PRESET
+        else:
+            changed = zone.tuner_frequency != message.frequency
+            zone.tuner_frequency = message.frequency
+            field = ZoneField.TUNER_FREQUENCY
         return (ZoneTopic(message.zone, field),) if changed else ()
 
     def _apply_net(self, message: Message, now: datetime) -> bool:
@@ -314,12 +344,9 @@ class DeviceState:
                 changed = (self.firmware, self.firmware_progress) != (state, progress)
                 self.firmware, self.firmware_progress = state, progress
                 field = DeviceField.FIRMWARE
-            case Preset(number=number):
-                changed, self.preset = self.preset != number, number
-                field = DeviceField.PRESET
-            case Tuner(frequency=frequency):
-                changed, self.tuner_frequency = self.tuner_frequency != frequency, frequency
-                field = DeviceField.TUNER_FREQUENCY
+            case DabStation(name=name):
+                changed, self.dab_station = self.dab_station != name, name
+                field = DeviceField.DAB_STATION
             case _:
                 return None
         return field if changed else None

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from .codes import NET_SELECTORS, listening_modes_for
 from .const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
 from .nri import ControlRange, DeviceInfo, Selector
+from .settings import SETTING_ZONES, nri_has
 from .volume import VolumeScale
 
 # Codes of the network player's state that a device with one answers at any time.
 _NET_QUERIES = ("NJA", "NST")
+# Selector ids of tuner inputs (FM, AM, TUNER, DAB).
+TUNER_SELECTORS = frozenset({"24", "25", "26", "33"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,6 +36,11 @@ class ZoneCapabilities:
     treble: ControlRange | None
     selectors: tuple[Selector, ...]  # the enabled inputs of this zone, in NRI's order
     queries: tuple[str, ...]  # what to ask for the zone's state (when it comes on)
+
+    @property
+    def tuner(self) -> bool:
+        """Whether the zone has a tuner input (presets and tuning are per zone)."""
+        return any(s.id in TUNER_SELECTORS for s in self.selectors)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +60,10 @@ class Capabilities:
     subwoofer_level: ControlRange | None  # SWL
     seek_hours: bool  # times and seeks as hh:mm:ss (else mm:ss)
     connect_queries: tuple[str, ...]  # what to ask on (re)connect, in order
+    # Settings (eiscp.settings): those NRI says the device has, and those NRI is silent
+    # on, to be asked once while their zone is on. Never one NRI says the device lacks.
+    settings: tuple[str, ...] = ()
+    settings_to_ask: tuple[str, ...] = ()
 
     @classmethod
     def from_info(cls, info: DeviceInfo) -> Capabilities:
@@ -85,7 +97,10 @@ class Capabilities:
             connect += _NET_QUERIES
         if network_update:
             connect.append("UPD")
+        settings, to_ask = _settings(info, {z.zone for z in zones}) if receiver else ((), ())
         return cls(
+            settings=settings,
+            settings_to_ask=to_ask,
             zones=zones,
             listening_modes=main.listening_modes,
             net=net,
@@ -130,6 +145,21 @@ class _MainExtras:
             ("IFV", self.video_info),
         )
         return [code for code, present in wanted if present]
+
+
+def _settings(info: DeviceInfo, zones: set[Zone]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The settings NRI says the device has, and those to ask it about."""
+    has: list[str] = []
+    ask: list[str] = []
+    for code, zone in SETTING_ZONES.items():
+        if zone not in zones:
+            continue
+        verdict = nri_has(info, code)
+        if verdict is None:
+            ask.append(code)
+        elif verdict:
+            has.append(code)
+    return tuple(has), tuple(ask)
 
 
 def _zone(info: DeviceInfo, zone: Zone, main: _MainExtras, *, no_volume: bool) -> ZoneCapabilities:

@@ -178,6 +178,14 @@ class Client:
     async def close(self) -> None:
         """Close the connection for good; nothing of the client survives. Idempotent."""
         self._closed = True
+        await self.release()
+
+    async def release(self) -> None:
+        """Close the connection until the next :meth:`connect` (no reconnecting meanwhile).
+
+        For a controller that leaves a device alone while it sleeps: some receivers do
+        not enter auto-standby while a client holds a connection open. Listeners stay.
+        """
         supervisor, self._supervisor = self._supervisor, None
         if supervisor is not None:
             supervisor.cancel()

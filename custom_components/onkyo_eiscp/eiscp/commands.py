@@ -11,6 +11,7 @@ import re
 from typing import Final
 
 from .const import MUTE, NET_CONTROL, POWER, SOURCE, TONE, VOLUME, Zone
+from .settings import LISTENING_MODE_ZONE, PRESET, TUNING
 
 _HEX2: Final = re.compile(r"[0-9A-Fa-f]{2}")
 
@@ -173,11 +174,47 @@ def start_firmware_update() -> str:
     return "UPDNET"
 
 
-def recall_preset(number: int) -> str:
-    """Recall a tuner preset (1..40)."""
+def recall_preset(number: int, zone: Zone = Zone.MAIN) -> str:
+    """Recall a tuner preset (1..40) in ``zone`` (PRS, PRZ, PR3, PR4)."""
     if not 1 <= number <= 40:
         raise ValueError(f"preset {number} outside 1..40")
-    return f"PRS{number:02X}"
+    return f"{PRESET[zone]}{number:02X}"
+
+
+# Direct tuning ranges the spec's five digits carry: FM nnn.nn MHz, AM nnnnn kHz.
+_FM_MHZ: Final = (64.0, 108.0)
+_AM_KHZ: Final = (153, 1710)
+
+
+def tune(zone: Zone, band: str, frequency: float) -> str:
+    """Tune ``zone``'s tuner directly: FM in MHz (``TUN09150``), AM in kHz (``TUN01008``)."""
+    band = band.upper()
+    if band == "FM":
+        if not _FM_MHZ[0] <= frequency <= _FM_MHZ[1]:
+            raise ValueError(f"FM {frequency} MHz outside {_FM_MHZ[0]}..{_FM_MHZ[1]}")
+        digits = round(frequency * 100)
+    elif band == "AM":
+        if not _AM_KHZ[0] <= frequency <= _AM_KHZ[1] or frequency != int(frequency):
+            raise ValueError(f"AM {frequency} kHz is not a whole kHz in {_AM_KHZ[0]}..{_AM_KHZ[1]}")
+        digits = int(frequency)
+    else:
+        raise ValueError(f"cannot tune band {band!r} directly (FM or AM)")
+    return f"{TUNING[zone]}{digits:05d}"
+
+
+def select_zone_listening_mode(zone: Zone, mode: str) -> str:
+    """Select a listening mode in a zone other than the main one (LMZ in zone 2)."""
+    code = LISTENING_MODE_ZONE.get(zone)
+    if code is None:
+        raise ValueError(f"{zone} has no listening mode command")
+    return f"{code}{_check_hex2(mode, 'listening mode')}"
+
+
+def set_setting(code: str, value: str) -> str:
+    """Set a receiver setting (:mod:`.settings`) to a value in its own format."""
+    if len(code) != 3 or not code.isalnum() or not value or not value.isprintable():
+        raise ValueError(f"not a setting: {code!r} {value!r}")
+    return f"{code}{value}"
 
 
 def select_net_service(service_id: str) -> str:

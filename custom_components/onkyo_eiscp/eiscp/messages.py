@@ -143,6 +143,31 @@ class AudioInfo(Message):
     output_channels: str
     extra: tuple[str, ...]
 
+    @property
+    def output_sample_rate(self) -> str:
+        """The output sampling frequency (newer models; "" when not sent)."""
+        return _nth(self.extra, 0)
+
+    @property
+    def pqls(self) -> str:
+        """PQLS: Off/2ch/Multich/Bitstream."""
+        return _nth(self.extra, 1)
+
+    @property
+    def auto_phase_control_delay(self) -> str:
+        """Auto Phase Control's current delay (0ms - 16ms, or ---)."""
+        return _nth(self.extra, 2)
+
+    @property
+    def auto_phase_control_phase(self) -> str:
+        """Auto Phase Control's phase (Normal/Reverse)."""
+        return _nth(self.extra, 3)
+
+    @property
+    def upmix_mode(self) -> str:
+        """The upmix mode (No/PL2/PL2X/PL2Z/DolbySurround/Neo6/NeoX/NeuralX/...)."""
+        return _nth(self.extra, 4)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VideoInfo(Message):
@@ -158,6 +183,11 @@ class VideoInfo(Message):
     output_color_depth: str
     picture_mode: str
     extra: tuple[str, ...]
+
+    @property
+    def input_hdr(self) -> str:
+        """The input's HDR format (newer models; "" when not sent)."""
+        return _nth(self.extra, 0)
 
 
 class UpdateState(StrEnum):
@@ -180,16 +210,36 @@ class FirmwareUpdate(Message):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Preset(Message):
-    """PRS: preset number (1-based, hex on the wire)."""
+    """PRS/PRZ/PR3/PR4: preset number (1-based, hex on the wire) of a zone's tuner."""
 
     number: int
+    zone: Zone = Zone.MAIN
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tuner(Message):
-    """TUN: frequency digits as sent, e.g. "08750" (FM 87.50 MHz) or "00531" (AM kHz)."""
+    """TUN/TUZ/TU3/TU4: frequency digits as sent, e.g. "08750" (FM 87.50 MHz), "00531" (AM kHz)."""
 
     frequency: str
+    zone: Zone = Zone.MAIN
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Setting(Message):
+    """A receiver setting or report (see :mod:`.settings`): its value as sent.
+
+    Each setting's own format (``SLP`` "OFF"/hex minutes, ``TPD`` "F 77C 25", ``CMT``
+    two characters per channel, ...) is read by whoever shows it.
+    """
+
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DabStation(Message):
+    """DSN: the DAB station's name."""
+
+    name: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +257,10 @@ class ReceiverInfo(Message):
     """NRI: the receiver-information XML, unparsed (see :mod:`.nri`)."""
 
     xml: str
+
+
+def _nth(values: tuple[str, ...], index: int) -> str:
+    return values[index] if index < len(values) else ""
 
 
 # --- network / USB player -----------------------------------------------------------

@@ -18,6 +18,7 @@ from .messages import (
     ArtType,
     AudioInfo,
     CenterLevel,
+    DabStation,
     DeviceDiscovery,
     Dimmer,
     FileInfo,
@@ -46,6 +47,7 @@ from .messages import (
     RawMessage,
     ReceiverInfo,
     RepeatState,
+    Setting,
     ShuffleState,
     Source,
     SubwooferLevel,
@@ -58,6 +60,7 @@ from .messages import (
     VideoInfo,
     Volume,
 )
+from .settings import PRESET, SETTING_ZONES, TUNING
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -218,14 +221,40 @@ def _update(code: str, params: str) -> Message | None:
     return FirmwareUpdate(code=code, raw=params, state=state, progress=progress)
 
 
+_PRESET_ZONES: Final = {code: zone for zone, code in PRESET.items()}
+_TUNING_ZONES: Final = {code: zone for zone, code in TUNING.items()}
+
+
 def _preset(code: str, params: str) -> Message:
-    return Preset(code=code, raw=params, number=int(_hex2(params), 16))
+    number = int(_hex2(params), 16)
+    return Preset(code=code, raw=params, number=number, zone=_PRESET_ZONES[code])
 
 
 def _tuner(code: str, params: str) -> Message | None:
     if not params.isdigit():
         return None
-    return Tuner(code=code, raw=params, frequency=params)
+    return Tuner(code=code, raw=params, frequency=params, zone=_TUNING_ZONES[code])
+
+
+def _setting(code: str, params: str) -> Message | None:
+    value = params.strip()
+    if code == "FLD":
+        value = _display_text(params)
+    return Setting(code=code, raw=params, value=value) if value or code == "FLD" else None
+
+
+def _display_text(params: str) -> str:
+    """FLD: the display's characters; most devices send them as hex bytes."""
+    if len(params) % 2 == 0 and all(c in "0123456789ABCDEFabcdef" for c in params):
+        try:
+            return bytes.fromhex(params).decode("utf-8", "replace").strip()
+        except ValueError:  # pragma: no cover - fromhex accepts any even hex text
+            return params.strip()
+    return params.strip()
+
+
+def _dab_station(code: str, params: str) -> Message:
+    return DabStation(code=code, raw=params, name=params.strip())
 
 
 def _ecn(code: str, params: str) -> Message | None:
@@ -496,8 +525,10 @@ _PARSERS: Final[dict[str, _Parser]] = {
     "IFA": _audio,
     "IFV": _video,
     "UPD": _update,
-    "PRS": _preset,
-    "TUN": _tuner,
+    **dict.fromkeys(SETTING_ZONES, _setting),
+    **dict.fromkeys(PRESET.values(), _preset),
+    **dict.fromkeys(TUNING.values(), _tuner),
+    "DSN": _dab_station,
     "ECN": _ecn,
     "NRI": _nri,
     "NST": _play_status,
