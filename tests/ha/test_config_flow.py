@@ -11,7 +11,12 @@ from unittest.mock import patch
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.onkyo_eiscp.const import CONF_SOURCES, CONF_VOLUME_LIMIT, DOMAIN
+from custom_components.onkyo_eiscp.const import (
+    CONF_RELEASE_WHILE_OFF,
+    CONF_SOURCES,
+    CONF_VOLUME_LIMIT,
+    DOMAIN,
+)
 from custom_components.onkyo_eiscp.eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
 from custom_components.onkyo_eiscp.eiscp.frame import MAX_DATA_SIZE
 from custom_components.onkyo_eiscp.eiscp.nri import parse_nri
@@ -491,17 +496,22 @@ async def test_reconfigure_different_device_aborts(
 
 
 async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
-    """Volume limit and inputs are stored and the entry reloads."""
+    """Volume limit, release while off and inputs are stored and the entry reloads."""
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     assert result["type"] is FlowResultType.FORM
     schema = result["data_schema"].schema
-    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_SOURCES}
+    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_RELEASE_WHILE_OFF, CONF_SOURCES}
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_VOLUME_LIMIT: 60, CONF_SOURCES: ["10", "2B"]}
+        result["flow_id"],
+        {CONF_VOLUME_LIMIT: 60, CONF_RELEASE_WHILE_OFF: True, CONF_SOURCES: ["10", "2B"]},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert init_integration.options == {CONF_VOLUME_LIMIT: 60, CONF_SOURCES: ["10", "2B"]}
+    assert init_integration.options == {
+        CONF_VOLUME_LIMIT: 60,
+        CONF_RELEASE_WHILE_OFF: True,
+        CONF_SOURCES: ["10", "2B"],
+    }
     assert init_integration.state.recoverable
 
 
@@ -512,11 +522,14 @@ async def test_options_flow_of_an_entry_not_loaded(hass: HomeAssistant) -> None:
     )
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert {str(key) for key in result["data_schema"].schema} == {CONF_VOLUME_LIMIT}
+    assert {str(key) for key in result["data_schema"].schema} == {
+        CONF_VOLUME_LIMIT,
+        CONF_RELEASE_WHILE_OFF,
+    }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_VOLUME_LIMIT: 70}
     )
-    assert entry.options == {CONF_VOLUME_LIMIT: 70}
+    assert entry.options == {CONF_VOLUME_LIMIT: 70, CONF_RELEASE_WHILE_OFF: False}
 
 
 async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
@@ -539,7 +552,7 @@ async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
         assert state.attributes["source_list"] == [SELECTOR_NAMES[c] for c in FALLBACK_SELECTORS]
         result = await hass.config_entries.options.async_init(entry.entry_id)
         keys = {str(key) for key in result["data_schema"].schema}
-        assert keys == {CONF_VOLUME_LIMIT, CONF_SOURCES}
+        assert keys == {CONF_VOLUME_LIMIT, CONF_RELEASE_WHILE_OFF, CONF_SOURCES}
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
 
@@ -556,9 +569,16 @@ async def test_options_flow_of_an_entry_not_loaded_keeps_the_inputs(hass: HomeAs
     )
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert {str(key) for key in result["data_schema"].schema} == {CONF_VOLUME_LIMIT}
+    assert {str(key) for key in result["data_schema"].schema} == {
+        CONF_VOLUME_LIMIT,
+        CONF_RELEASE_WHILE_OFF,
+    }
     await hass.config_entries.options.async_configure(result["flow_id"], {CONF_VOLUME_LIMIT: 70})
-    assert entry.options == {CONF_VOLUME_LIMIT: 70, CONF_SOURCES: ["10", "2B"]}
+    assert entry.options == {
+        CONF_VOLUME_LIMIT: 70,
+        CONF_RELEASE_WHILE_OFF: False,
+        CONF_SOURCES: ["10", "2B"],
+    }
 
 
 async def test_options_flow_of_an_entry_not_loaded_offers_the_saved_inputs(
@@ -575,13 +595,17 @@ async def test_options_flow_of_an_entry_not_loaded_offers_the_saved_inputs(
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     schema = result["data_schema"].schema
-    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_SOURCES}
+    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_RELEASE_WHILE_OFF, CONF_SOURCES}
     offered = [option["value"] for option in schema[CONF_SOURCES].config["options"]]
     assert offered == [s.id for s in parse_nri(receiver.nri_xml).selectors if s.enabled]
     await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10"]}
     )
-    assert entry.options == {CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10"]}
+    assert entry.options == {
+        CONF_VOLUME_LIMIT: 80,
+        CONF_RELEASE_WHILE_OFF: False,
+        CONF_SOURCES: ["10"],
+    }
 
 
 # --- a device without an identifier ----------------------------------------------------
