@@ -26,3 +26,13 @@ KEEPALIVE_TIMEOUT: Final = 5.0
 # Sessions in a row that the device accepts but never answers in before a repair issue
 # says its network module hangs (with the keepalive above, about two minutes).
 NOT_RESPONDING_SESSIONS: Final = 3
+
+# Which protocol an entry's device speaks (entries without the key speak eISCP).
+CONF_PROTOCOL: Final = "protocol"
+PROTOCOL_EISCP: Final = "eiscp"
+PROTOCOL_PIONEER: Final = "pioneer"
+# A legacy Pioneer receiver's zones, inputs and model as its interview found them
+# (eiscp.pioneer.device_info.PioneerFacts.as_dict): its stand-in for a saved NRI.
+CONF_PIONEER_FACTS: Final = "pioneer_facts"
+# Where legacy Pioneer receivers serve their UPnP description (its UDN identifies them).
+PIONEER_UPNP_PORT: Final = 8080
