@@ -47,7 +47,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
-from virtual_receiver.pioneer import MAIN, VSX_1021, ZONE2, ZONE3, VirtualPioneer
+from virtual_receiver.pioneer import HDZONE, MAIN, VSX_1021, ZONE2, ZONE3, VirtualPioneer
 
 from .helpers import free_port, state_until, until
 
@@ -375,3 +375,24 @@ async def test_setup_retries_when_unreachable(hass: HomeAssistant) -> None:
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     await until(lambda: config_entry.state is ConfigEntryState.SETUP_RETRY)
+
+
+async def test_hdzone_is_a_fourth_player(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """A receiver with an HDZone gets a fourth player; it travels as zone 4 (``_zone4``)."""
+    profile = dataclasses.replace(VSX_1021, zones=(MAIN, ZONE2, ZONE3, HDZONE))
+    async with VirtualPioneer(profile) as vr:
+        config_entry = _entry(vr, facts=None)
+        config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+        entities = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+        players = sorted(e.unique_id for e in entities if e.domain == MP_DOMAIN)
+        assert players == [f"{UDN}_{zone}" for zone in ("main", "zone2", "zone3", "zone4")]
+        hd_player = next(e.entity_id for e in entities if e.unique_id == f"{UDN}_zone4")
+        await _call(hass, SERVICE_TURN_ON, hd_player)
+        await _call(hass, SERVICE_VOLUME_SET, hd_player, **{ATTR_MEDIA_VOLUME_LEVEL: 1.0})
+        assert (vr.device.zones[HDZONE].power, vr.device.zones[HDZONE].volume) == (True, 81)
+        assert "81HZV" in vr.received
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
