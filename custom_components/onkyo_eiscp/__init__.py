@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from typing import NoReturn
+from typing import Any, NoReturn, cast
 
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
@@ -14,11 +14,26 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, KEEPALIVE_IDLE, KEEPALIVE_TIMEOUT, SETUP_TIMEOUT, VERIFY_DELAY
+from .const import (
+    CONF_PIONEER_FACTS,
+    CONF_PROTOCOL,
+    DOMAIN,
+    KEEPALIVE_IDLE,
+    KEEPALIVE_TIMEOUT,
+    PROTOCOL_PIONEER,
+    SETUP_TIMEOUT,
+    VERIFY_DELAY,
+)
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator, settings_store
 from .eiscp.client import Client
-from .eiscp.errors import ConnectionClosedError
+from .eiscp.errors import ConnectionClosedError, EiscpError
 from .eiscp.nri import DeviceInfo
+from .eiscp.pioneer import Client as PioneerClient
+from .eiscp.pioneer.bridge import BridgeClient
+from .eiscp.pioneer.commands import query_model
+from .eiscp.pioneer.const import MODEL_REPLY
+from .eiscp.pioneer.device_info import PioneerFacts, device_info, read_facts
+from .eiscp.pioneer.messages import ModelName
 from .identify import (
     IdentifyError,
     Identity,
@@ -71,6 +86,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
             translation_key="no_identifier",
             translation_placeholders={"title": entry.title},
         )
+    if entry.data.get(CONF_PROTOCOL) == PROTOCOL_PIONEER:
+        return await _async_setup_pioneer(hass, entry, identifier)
     saved = await async_load_saved_info(hass, identifier)
     client = Client(host, port, keepalive_idle=KEEPALIVE_IDLE, keepalive_timeout=KEEPALIVE_TIMEOUT)
     try:
@@ -96,7 +113,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
         info = saved
     ir.async_delete_issue(hass, DOMAIN, issue_id)
 
-    coordinator = OnkyoCoordinator(hass, entry, client, info, identifier)
+    await _async_start(hass, entry, OnkyoCoordinator(hass, entry, client, info, identifier))
+    if saved is not None:
+        _start_verify(hass, entry, saved)
+    return True
+
+
+async def _async_start(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, coordinator: OnkyoCoordinator
+) -> None:
+    """Start the coordinator and set up the platforms."""
     entry.runtime_data = coordinator
     await coordinator.async_start()
 
@@ -105,9 +131,55 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _on_stop))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    if saved is not None:
-        _start_verify(hass, entry, saved)
+
+
+async def _async_setup_pioneer(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, identifier: str
+) -> bool:
+    """Set up a legacy Pioneer receiver: the same coordinator over the eISCP bridge.
+
+    Its zones, inputs and model, found by the config flow's interview, are in the
+    entry (its stand-in for a saved NRI); an entry without them interviews the
+    receiver now. The coordinator speaks eISCP; :class:`BridgeClient` translates.
+    """
+    host, port = entry.data[CONF_HOST], entry.data[CONF_PORT]
+    client = BridgeClient(
+        PioneerClient(
+            host, port, keepalive_idle=KEEPALIVE_IDLE, keepalive_timeout=KEEPALIVE_TIMEOUT
+        )
+    )
+    saved: dict[str, Any] | None = entry.data.get(CONF_PIONEER_FACTS)
+    try:
+        await client.connect()
+        facts = (
+            PioneerFacts.from_dict(saved)
+            if saved is not None
+            else await _async_interview_pioneer(client.pioneer)
+        )
+    except ConnectionClosedError as err:
+        await client.close()
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"host": host, "error": str(err)},
+        ) from err
+    # The coordinator is typed for the eISCP client; the bridge has its API (send,
+    # request, query, listeners, stats, connect/close) and speaks its vocabulary.
+    coordinator = OnkyoCoordinator(
+        hass, entry, cast(Client, client), device_info(facts), identifier
+    )
+    await _async_start(hass, entry, coordinator)
     return True
+
+
+async def _async_interview_pioneer(client: PioneerClient) -> PioneerFacts:
+    """Ask a connected legacy Pioneer receiver its model, zones and inputs."""
+    try:
+        reply = await client.request(query_model(), MODEL_REPLY, timeout=SETUP_TIMEOUT)
+    except EiscpError:
+        reply = None
+    model = reply.model if isinstance(reply, ModelName) else ""
+    return await read_facts(client, model)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bool:

@@ -32,6 +32,8 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 
 from .const import (
+    CONF_PIONEER_FACTS,
+    CONF_PROTOCOL,
     CONF_RELEASE_WHILE_OFF,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
@@ -48,18 +50,23 @@ from .eiscp.const import DEFAULT_PORT
 from .eiscp.discovery import DiscoveredDevice, discover
 from .eiscp.errors import ConnectionClosedError
 from .eiscp.nri import DeviceInfo
+from .eiscp.pioneer.const import PORTS as PIONEER_PORTS, UPNP_DESCRIPTION_PATH, UPNP_PORT
+from .eiscp.pioneer.device_info import PioneerFacts, device_info
 from .identify import (
     IdentifyError,
     Identity,
     async_load_saved_info,
     async_save_nri,
     identify,
+    identify_pioneer,
     normalize_identifier,
 )
 
 _LOGGER = logging.getLogger(__name__)
 
 CONF_DEVICE = "device"
+# The manufacturer legacy Pioneer receivers (before 2016) announce over SSDP.
+PIONEER_LEGACY_MANUFACTURER = "PIONEER CORPORATION"
 
 
 def _manual_schema(host: str = "", port: int = DEFAULT_PORT) -> vol.Schema:
@@ -74,7 +81,32 @@ def _manual_schema(host: str = "", port: int = DEFAULT_PORT) -> vol.Schema:
 
 
 async def async_identify(host: str, port: int) -> Identity:
-    """Connect to ``host:port``, identify the device, and always close the connection.
+    """Identify the device at ``host:port``, whichever protocol it speaks there.
+
+    On the legacy Pioneer ports (8102, 23) the Pioneer protocol is tried first, then
+    eISCP; on any other port eISCP first, then, when eISCP gets no identity, the
+    Pioneer protocol. Raises IdentifyError with a config-flow error key (the eISCP
+    attempt's, when neither protocol answers).
+    """
+    if port in PIONEER_PORTS:
+        pioneer = await identify_pioneer(host, port, timeout=VALIDATE_TIMEOUT)
+        if pioneer is not None:
+            return pioneer
+        return await _async_identify_eiscp(host, port)
+    try:
+        return await _async_identify_eiscp(host, port)
+    except IdentifyError as err:
+        try:
+            pioneer = await identify_pioneer(host, port, timeout=VALIDATE_TIMEOUT)
+        except IdentifyError:
+            raise err from None
+        if pioneer is None:
+            raise
+        return pioneer
+
+
+async def _async_identify_eiscp(host: str, port: int) -> Identity:
+    """Connect to ``host:port`` by eISCP, identify the device, and always close.
 
     Raises IdentifyError with a config-flow error key.
     """
@@ -86,6 +118,15 @@ async def async_identify(host: str, port: int) -> Identity:
         raise IdentifyError("cannot_connect", str(err)) from err
     finally:
         await client.close()
+
+
+def _entry_data(identity: Identity, host: str, port: int) -> dict[str, Any]:
+    """The entry's data: the address, and for a legacy Pioneer receiver its protocol and facts."""
+    data: dict[str, Any] = {CONF_HOST: host, CONF_PORT: port}
+    if identity.pioneer is not None:
+        data[CONF_PROTOCOL] = identity.protocol
+        data[CONF_PIONEER_FACTS] = identity.pioneer.as_dict()
+    return data
 
 
 def _title(identity: Identity) -> str:
@@ -202,7 +243,7 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
         """Create the entry, keeping the device's NRI so that setup need not ask again."""
         await async_save_nri(self.hass, identity)
         return self.async_create_entry(
-            title=_title(identity), data={CONF_HOST: host, CONF_PORT: port}
+            title=_title(identity), data=_entry_data(identity, host, port)
         )
 
     async def _async_try_identify(
@@ -222,10 +263,36 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_ssdp(self, discovery_info: SsdpServiceInfo) -> ConfigFlowResult:
         """A media renderer from a known manufacturer answered SSDP."""
-        host = urlparse(discovery_info.ssdp_location or "").hostname
+        location = urlparse(discovery_info.ssdp_location or "")
+        host = location.hostname
         if not host:
             return self.async_abort(reason="cannot_connect")
+        if discovery_info.upnp.get("manufacturer") == PIONEER_LEGACY_MANUFACTURER:
+            return await self._async_discovered_pioneer(
+                host, location.port or UPNP_PORT, location.path or UPNP_DESCRIPTION_PATH
+            )
         return await self._async_discovered(host, DEFAULT_PORT)
+
+    async def _async_discovered_pioneer(
+        self, host: str, upnp_port: int, upnp_path: str
+    ) -> ConfigFlowResult:
+        """A legacy Pioneer receiver announced itself: interview it on 8102, then 23."""
+        reason = "not_eiscp"
+        for port in PIONEER_PORTS:
+            try:
+                identity = await identify_pioneer(
+                    host,
+                    port,
+                    timeout=VALIDATE_TIMEOUT,
+                    upnp_port=upnp_port,
+                    upnp_path=upnp_path,
+                )
+            except IdentifyError as err:
+                reason = err.reason
+                continue
+            if identity is not None:
+                return await self._async_found(identity, host, port)
+        return self.async_abort(reason=reason)
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A device with Onkyo's MAC prefix joined the network."""
@@ -238,6 +305,9 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
             identity = await async_identify(host, port)
         except IdentifyError as err:
             return self.async_abort(reason=err.reason)
+        return await self._async_found(identity, host, port)
+
+    async def _async_found(self, identity: Identity, host: str, port: int) -> ConfigFlowResult:
         await self._async_set_identity(identity, host, port)
         self._host, self._port, self._identity = host, port, identity
         self.context["title_placeholders"] = {"name": _title(identity)}
@@ -275,7 +345,7 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._abort_if_unique_id_mismatch(reason="different_device")
                 await async_save_nri(self.hass, identity)
                 return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_HOST: host, CONF_PORT: port}
+                    entry, data=_entry_data(identity, host, port)
                 )
         return self.async_show_form(
             step_id="reconfigure", data_schema=_manual_schema(host, port), errors=errors
@@ -331,6 +401,8 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
         """What the device has: from the running entry, else from its saved NRI."""
         if hasattr(entry, "runtime_data"):
             return entry.runtime_data.info
+        if (facts := entry.data.get(CONF_PIONEER_FACTS)) is not None:
+            return device_info(PioneerFacts.from_dict(facts))
         if entry.unique_id:
             return await async_load_saved_info(self.hass, entry.unique_id)
         return None

@@ -37,3 +37,12 @@ DEFAULT_RELEASE_WHILE_OFF: Final = False
 # again keeps it), and between looks while released.
 RELEASE_GRACE: Final = 60.0
 RELEASE_RECHECK_INTERVAL: Final = 300.0
+# Which protocol an entry's device speaks (entries without the key speak eISCP).
+CONF_PROTOCOL: Final = "protocol"
+PROTOCOL_EISCP: Final = "eiscp"
+PROTOCOL_PIONEER: Final = "pioneer"
+# A legacy Pioneer receiver's zones, inputs and model as its interview found them
+# (eiscp.pioneer.device_info.PioneerFacts.as_dict): its stand-in for a saved NRI.
+CONF_PIONEER_FACTS: Final = "pioneer_facts"
+# Where legacy Pioneer receivers serve their UPnP description (its UDN identifies them).
+PIONEER_UPNP_PORT: Final = 8080

@@ -16,7 +16,7 @@ import re
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from .const import DOMAIN
+from .const import DOMAIN, PIONEER_UPNP_PORT, PROTOCOL_EISCP, PROTOCOL_PIONEER
 from .eiscp.client import Client
 from .eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
 from .eiscp.const import Zone
@@ -24,6 +24,9 @@ from .eiscp.discovery import DiscoveredDevice, interview
 from .eiscp.errors import ConnectionClosedError, EiscpError, QueryTimeoutError
 from .eiscp.messages import DeviceDiscovery, Message, ReceiverInfo
 from .eiscp.nri import DeviceInfo, Selector, ZoneInfo, parse_nri
+from .eiscp.pioneer import Client as PioneerClient, interview as pioneer_interview
+from .eiscp.pioneer.const import UPNP_DESCRIPTION_PATH
+from .eiscp.pioneer.device_info import PioneerFacts, device_info, read_facts
 from .eiscp.volume import DEFAULT_MAX_RAW
 
 _LOGGER = logging.getLogger(__name__)
@@ -51,6 +54,12 @@ class Identity:
     identifier: str  # 12 uppercase hex digits (a MAC) where the device gives one; "" if none
     from_nri: bool  # False: NRI missing or unusable; capabilities are defaults
     nri_xml: str | None = None  # the NRI document ``info`` was parsed from
+    pioneer: PioneerFacts | None = None  # a legacy Pioneer receiver: what it answered
+
+    @property
+    def protocol(self) -> str:
+        """The protocol the device speaks (the entry's ``protocol``)."""
+        return PROTOCOL_EISCP if self.pioneer is None else PROTOCOL_PIONEER
 
 
 def normalize_identifier(value: str) -> str:
@@ -169,6 +178,50 @@ async def _ask(client: Client, code: str, timeout: float) -> Message | None:
     except EiscpError as err:
         _LOGGER.warning("No usable %s reply from %s: %s", code, client.host, err)
         return None
+
+
+# --- legacy Pioneer receivers -----------------------------------------------------------
+
+
+async def identify_pioneer(
+    host: str,
+    port: int,
+    *,
+    timeout: float,
+    upnp_port: int | None = None,
+    upnp_path: str = UPNP_DESCRIPTION_PATH,
+) -> Identity | None:
+    """Interview a legacy Pioneer receiver; None when ``host:port`` does not speak it.
+
+    The model comes from the receiver (``?RGD``, else its UPnP description); the
+    identifier from its UPnP description (UDN, else serial number), else its MAC
+    (``?SVB``), else "". Raises IdentifyError ``cannot_connect`` when nothing accepts
+    the connection or it drops.
+    """
+    try:
+        found = await pioneer_interview(
+            host,
+            port,
+            timeout=timeout,
+            upnp_port=PIONEER_UPNP_PORT if upnp_port is None else upnp_port,
+            upnp_path=upnp_path,
+        )
+        if found is None:
+            return None
+        description = found.description
+        model = found.model or (description.model_name if description else None) or ""
+        async with PioneerClient(
+            host, port, query_timeout=timeout, connect_timeout=timeout
+        ) as client:
+            facts = await read_facts(client, model, found.mac)
+    except ConnectionClosedError as err:
+        raise IdentifyError("cannot_connect", str(err)) from err
+    identifier = ""
+    if description is not None and description.identifier:
+        identifier = description.identifier
+    elif found.mac:
+        identifier = normalize_identifier(found.mac)
+    return Identity(info=device_info(facts), identifier=identifier, from_nri=False, pioneer=facts)
 
 
 # --- the saved NRI --------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codes import NET_SELECTORS, listening_modes_for
+from .codes import NET_SELECTORS, listening_modes_for, spec_listening_modes
 from .const import MUTE, POWER, SOURCE, TONE, VOLUME, Zone
 from .nri import ControlRange, DeviceInfo, Selector
 from .settings import SETTING_ZONES, nri_has
@@ -73,11 +73,7 @@ class Capabilities:
         # Signal information comes from receivers: devices with inputs and a volume.
         receiver = has_selectors and not no_volume
         main = _MainExtras(
-            listening_modes=(
-                listening_modes_for(info.model)
-                if any(button.enabled for button in info.listening_mode_buttons)
-                else ()
-            ),
+            listening_modes=_listening_modes(info),
             audio_info=receiver and not info.flag("NoAudioInfo"),
             video_info=receiver and not info.flag("NoVideoInfo"),
             hdmi_output=info.flag("HDMIOUT Sub"),
@@ -189,3 +185,21 @@ def _zone(info: DeviceInfo, zone: Zone, main: _MainExtras, *, no_volume: bool) -
         selectors=tuple(s for s in info.selectors if s.enabled and s.in_zone(zone)),
         queries=tuple(queries),
     )
+
+
+def _listening_modes(info: DeviceInfo) -> tuple[str, ...]:
+    """The LMD codes to offer: the spec's for the model, else the device's own buttons.
+
+    A device whose buttons all carry LMD codes (a legacy Pioneer's synthesized
+    description) offers exactly those; others the spec does not know get the common set.
+    """
+    buttons = [button for button in info.listening_mode_buttons if button.enabled]
+    if not buttons:
+        return ()
+    known = spec_listening_modes(info.model)
+    if known is not None:
+        return known
+    codes = tuple(button.code for button in buttons)
+    if all(len(code) == 2 and all(c in "0123456789ABCDEF" for c in code) for code in codes):
+        return codes
+    return listening_modes_for(info.model)

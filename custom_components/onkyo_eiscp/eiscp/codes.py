@@ -169,7 +169,12 @@ DEFAULT_LISTENING_MODES: Final = (
 
 
 def listening_modes_for(model: str) -> tuple[str, ...]:
-    """LMD codes ``model`` supports: from the spec, else the common set.
+    """LMD codes ``model`` supports: from the spec, else the common set."""
+    return spec_listening_modes(model) or DEFAULT_LISTENING_MODES
+
+
+def spec_listening_modes(model: str) -> tuple[str, ...] | None:
+    """LMD codes the spec lists for ``model``; None for a model it does not know.
 
     Tries the exact model, then ignoring case, then without a trailing region letter
     ("TX-NR575E" -> "TX-NR575").
@@ -181,7 +186,7 @@ def listening_modes_for(model: str) -> tuple[str, ...]:
         codes = by_upper.get(upper)
         if codes is None and upper[-1:].isalpha():
             codes = by_upper.get(upper[:-1])
-    return tuple(codes.split()) if codes else DEFAULT_LISTENING_MODES
+    return tuple(codes.split()) if codes else None
 
 
 # The spec's network service ids (NSV/NLT "xx"), uppercase hex.

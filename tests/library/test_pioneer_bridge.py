@@ -1,0 +1,238 @@
+"""The eISCP vocabulary spoken to the virtual Pioneer receiver through the bridge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import pytest
+
+from custom_components.onkyo_eiscp.eiscp import commands as cmd, messages as m
+from custom_components.onkyo_eiscp.eiscp.capabilities import Capabilities
+from custom_components.onkyo_eiscp.eiscp.const import Zone
+from custom_components.onkyo_eiscp.eiscp.pioneer import HDZONE
+from custom_components.onkyo_eiscp.eiscp.pioneer.bridge import (
+    LISTENING_MODE_FROM_PIONEER,
+    LISTENING_MODE_TO_PIONEER,
+    BridgeClient,
+    UnsupportedCommandError,
+    to_eiscp,
+    to_pioneer,
+)
+from custom_components.onkyo_eiscp.eiscp.pioneer.client import Client
+from custom_components.onkyo_eiscp.eiscp.pioneer.codes import LISTENING_MODES
+from custom_components.onkyo_eiscp.eiscp.pioneer.device_info import (
+    PioneerFacts,
+    device_info,
+    read_facts,
+)
+from custom_components.onkyo_eiscp.eiscp.pioneer.errors import CommandError
+from custom_components.onkyo_eiscp.eiscp.pioneer.messages import TunerPreset
+from tests.pioneer_support import receiver, until
+from virtual_receiver.pioneer import MAIN, ZONE2, ZONE3, VirtualPioneer
+
+__all__ = ["receiver"]
+
+pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
+
+
+@pytest.fixture
+async def bridge(receiver: VirtualPioneer) -> AsyncGenerator[BridgeClient]:
+    native = Client(
+        receiver.host,
+        receiver.port,
+        pacing=0.01,
+        query_timeout=0.5,
+        reply_timeout=0.3,
+        reconnect_max_delay=0.2,
+    )
+    async with BridgeClient(native) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("eiscp", "pioneer"),
+    [
+        (cmd.set_power(Zone.MAIN, True), ("PO",)),
+        (cmd.set_power(Zone.ZONE2, False), ("APF",)),
+        (cmd.set_power(Zone.ZONE3, True), ("BPO",)),
+        (cmd.set_power(HDZONE, True), ("ZEO",)),
+        (cmd.set_volume(Zone.MAIN, 185), ("185VL",)),
+        (cmd.set_volume(Zone.ZONE2, 81), ("81ZV",)),
+        (cmd.set_volume(Zone.ZONE3, 5), ("05YV",)),
+        (cmd.set_volume(HDZONE, 40), ("40HZV",)),
+        (cmd.volume_up(Zone.MAIN), ("VU",)),
+        (cmd.volume_down(Zone.ZONE2), ("ZD",)),
+        (cmd.volume_up(Zone.ZONE3), ("YU",)),
+        (cmd.volume_down(HDZONE), ("HZD",)),
+        (cmd.set_mute(Zone.MAIN, True), ("MO",)),
+        (cmd.set_mute(Zone.ZONE2, False), ("Z2MF",)),
+        (cmd.set_mute(Zone.ZONE3, True), ("Z3MO",)),
+        (cmd.set_mute(HDZONE, True), ("HZMO",)),
+        (cmd.select_source(Zone.MAIN, "25"), ("25FN",)),
+        (cmd.select_source(Zone.ZONE2, "04"), ("04ZS",)),
+        (cmd.select_source(Zone.ZONE3, "01"), ("01ZT",)),
+        (cmd.select_source(HDZONE, "19"), ("19ZEA",)),
+        (cmd.select_listening_mode("00"), ("0009SR",)),
+        (cmd.set_bass(Zone.MAIN, 6), ("00BA",)),
+        (cmd.set_treble(Zone.MAIN, -6), ("12TR",)),
+        (cmd.set_bass(Zone.ZONE2, 0), ("06ZGB",)),
+        (cmd.recall_preset(1), ("A01PR",)),
+        (cmd.recall_preset(10), ("B01PR",)),
+        (cmd.query("PWR"), ("?P",)),
+        (cmd.query("MVL"), ("?V",)),
+        (cmd.query("ZPW"), ("?AP",)),
+        (cmd.query("PW3"), ("?BP",)),
+        (cmd.query("PW4"), ("?ZEP",)),
+        (cmd.query("AMT"), ("?M",)),
+        (cmd.query("SLZ"), ("?ZS",)),
+        (cmd.query("LMD"), ("?S",)),
+        (cmd.query("TFR"), ("?BA", "?TR")),
+        (cmd.query("ZTN"), ("?ZGB", "?ZGC")),
+        (cmd.query("PRS"), ("?PR",)),
+        (cmd.query("TUN"), ("?FR",)),
+    ],
+)
+def test_eiscp_commands_become_pioneer_lines(eiscp: str, pioneer: tuple[str, ...]) -> None:
+    """Each eISCP command the entities build becomes the Pioneer line that does it."""
+    assert to_pioneer(eiscp) == pioneer
+
+
+@pytest.mark.parametrize(
+    "eiscp",
+    [
+        cmd.query("NRI"),
+        cmd.query("UPD"),
+        cmd.query("TN3"),
+        cmd.select_source(Zone.MAIN, "2B"),
+        cmd.select_listening_mode("82"),
+        cmd.set_bass(Zone.ZONE3, 2),
+        "NTCPLAY",
+        "AMTTG",
+        "PWRXX",
+        "MVLXYZ",
+        "TFRX+1",
+        "HDO01",
+    ],
+)
+def test_what_pioneer_lacks_is_refused(eiscp: str) -> None:
+    """Commands without a Pioneer counterpart raise UnsupportedCommandError, never a line."""
+    with pytest.raises(UnsupportedCommandError, match="no counterpart"):
+        to_pioneer(eiscp)
+
+
+def test_values_outside_the_receivers_range_are_value_errors() -> None:
+    """A main level above 185, a zone level above 81, tone beyond ±6, preset 64."""
+    for eiscp in (
+        cmd.set_volume(Zone.MAIN, 186),
+        cmd.set_volume(Zone.ZONE2, 82),
+        cmd.set_bass(Zone.MAIN, 7),
+        "PRS40",
+    ):
+        with pytest.raises(ValueError, match="outside"):
+            to_pioneer(eiscp)
+
+
+def test_listening_modes_map_both_ways() -> None:
+    """Every mapped mode is a real Pioneer mode, and reports back as the same eISCP code."""
+    for lmd, sr in LISTENING_MODE_TO_PIONEER.items():
+        assert sr in LISTENING_MODES
+        assert LISTENING_MODE_FROM_PIONEER[sr] == lmd
+    assert to_eiscp(m.ListeningMode(code="SR", raw="0012", mode="0012")) == m.ListeningMode(
+        code="LMD", raw="0012", mode="80"
+    )
+    assert to_eiscp(m.ListeningMode(code="SR", raw="0102", mode="0102")) == m.RawMessage(
+        code="LMD", raw="0102"
+    )
+    preset = TunerPreset(code="PR", raw="B02", preset_class="B", number=2)
+    assert to_eiscp(preset) == m.Preset(code="PRS", raw="B02", number=11)
+
+
+async def test_commands_reach_the_device(bridge: BridgeClient, receiver: VirtualPioneer) -> None:
+    """Commands in eISCP terms sent through the bridge leave each zone in the asked state."""
+    device = receiver.device
+    for text in (
+        cmd.set_power(Zone.ZONE2, True),
+        cmd.set_volume(Zone.MAIN, 150),
+        cmd.set_volume(Zone.ZONE2, 60),
+        cmd.set_mute(Zone.MAIN, True),
+        cmd.select_source(Zone.MAIN, "04"),
+        cmd.select_source(Zone.ZONE2, "01"),
+        cmd.select_listening_mode("11"),
+        cmd.set_bass(Zone.MAIN, -3),
+    ):
+        await bridge.send(text)
+    assert (device.zones[MAIN].volume, device.zones[MAIN].muted) == (150, True)
+    assert device.zones[MAIN].source == "04"
+    assert (device.zones[ZONE2].power, device.zones[ZONE2].volume) == (True, 60)
+    assert device.zones[ZONE2].source == "01"
+    assert device.zones[ZONE3].power is False
+    assert device.listening_mode == "0008"
+    assert receiver.received[-1] == "09BA"
+
+
+async def test_replies_and_pushes_come_in_eiscp_terms(
+    bridge: BridgeClient, receiver: VirtualPioneer
+) -> None:
+    """query() answers with eISCP codes; pushes from the front panel reach the listeners."""
+    assert await bridge.query("PWR") == m.Power(code="PWR", raw="0", zone=Zone.MAIN, on=True)
+    assert await bridge.query("MVL") == m.Volume(code="MVL", raw="101", zone=Zone.MAIN, level=101)
+    assert await bridge.query("ZPW") == m.Power(code="ZPW", raw="1", zone=Zone.ZONE2, on=False)
+    assert await bridge.query("LMD") == m.ListeningMode(code="LMD", raw="0005", mode="FF")
+    tone = await bridge.query("TFR")
+    assert isinstance(tone, m.Tone)
+    assert (tone.code, tone.bass) == ("TFR", 0)
+    heard: list[m.Message] = []
+    batches: list[None] = []
+    unsubscribe = bridge.add_message_listener(heard.append)
+    bridge.add_batch_listener(lambda: batches.append(None))
+    receiver.press("BPO")
+    await until(lambda: m.Power(code="PW3", raw="0", zone=Zone.ZONE3, on=True) in heard)
+    unsubscribe()
+    assert batches
+
+
+async def test_unsupported_queries_are_answered_locally(
+    bridge: BridgeClient, receiver: VirtualPioneer
+) -> None:
+    """A query Pioneer lacks is NotAvailable at once and nothing goes to the receiver."""
+    receiver.clear_received()
+    assert await bridge.query("NRI") == m.NotAvailable(code="NRI", raw="N/A")
+    await bridge.send(cmd.query("UPD"))
+    assert receiver.received == []
+    with pytest.raises(UnsupportedCommandError):
+        await bridge.send("NTCPLAY")
+    with pytest.raises(UnsupportedCommandError):
+        await bridge.request("NTCPLAY", "NTC")
+
+
+async def test_refusals_raise_on_the_call(bridge: BridgeClient, receiver: VirtualPioneer) -> None:
+    """E04 (HDZone on a receiver without one) and E06 (an input the zone lacks) raise."""
+    with pytest.raises(CommandError, match="E04"):
+        await bridge.send(cmd.set_power(HDZONE, True))
+    with pytest.raises(CommandError, match="E06"):
+        await bridge.send(cmd.select_source(Zone.ZONE2, "25"))
+    assert bridge.stats.error_replies == 2
+    assert bridge.connected
+    assert (bridge.host, bridge.port) == (receiver.host, receiver.port)
+
+
+async def test_facts_and_device_info(bridge: BridgeClient) -> None:
+    """The interview finds main, zone 2 and zone 3 and the named inputs; capabilities follow."""
+    facts = await read_facts(bridge.pioneer, "VSX-1021")
+    assert facts.zones == (Zone.MAIN, Zone.ZONE2, Zone.ZONE3)
+    names = dict(facts.inputs)
+    assert names["19"] == "Apple TV"
+    assert set(names) == {"25", "04", "06", "19", "05", "01", "02", "38"}
+    assert PioneerFacts.from_dict(facts.as_dict()) == facts
+    info = device_info(facts)
+    caps = Capabilities.from_info(info)
+    assert [z.zone for z in caps.zones] == [Zone.MAIN, Zone.ZONE2, Zone.ZONE3]
+    assert [z.volume.max_raw for z in caps.zones] == [185, 81, 81]
+    assert not caps.net
+    assert not caps.network_update
+    assert not caps.audio_info
+    assert caps.zones[0].bass is not None
+    assert caps.zones[2].bass is None
+    assert "UPD" not in caps.connect_queries
+    for code in caps.connect_queries:
+        to_pioneer(cmd.query(code))  # every query the coordinator asks has a counterpart
