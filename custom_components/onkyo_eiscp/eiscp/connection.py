@@ -121,14 +121,9 @@ class _Socket(asyncio.Protocol):
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
-        try:
-            self._on_data(data)
-        except Exception as err:
-            # A bug in a decoder: the stream can no longer be trusted.
-            _LOGGER.exception("Error handling received data")
-            self._end(f"error handling received data: {err!r}")
-            if self.transport is not None:
-                self.transport.abort()
+        # Listeners' errors are caught where they are called; anything else raised here
+        # makes asyncio log it and close the transport (connection_lost with the error).
+        self._on_data(data)
 
     def eof_received(self) -> bool:
         self._end("closed by the device")
@@ -139,7 +134,6 @@ class _Socket(asyncio.Protocol):
             self._end(str(exc) or type(exc).__name__)
         else:
             self._end("closed")
-        self._wake()
 
     def pause_writing(self) -> None:
         self._paused = True
