@@ -287,3 +287,20 @@ async def test_both_drivers_share_the_core() -> None:
         finally:
             await client.close()
         assert client.footprint() == Footprint(tasks=0, sends=0, waiters=0, listeners=0)
+
+
+async def test_close_while_connecting_leaves_nothing(receiver: VirtualReceiver) -> None:
+    """close() while connect() is opening the socket: connect fails, nothing keeps running.
+
+    Before, the connection opened after close() was kept, with a supervisor that
+    reconnected for ever.
+    """
+    client = Client(receiver.host, receiver.port)
+    connecting = asyncio.create_task(client.connect())
+    await asyncio.sleep(0)  # connect() is inside the socket's opening now
+    await client.close()
+    with pytest.raises(ConnectionClosedError, match="closed"):
+        await connecting
+    assert not client.connected
+    assert client.footprint() == Footprint(tasks=0, sends=0, waiters=0, listeners=0)
+    await _until(lambda: receiver.client_count == 0)

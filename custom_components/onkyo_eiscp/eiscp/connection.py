@@ -263,6 +263,10 @@ class Connection[S: ConnectionStats, P](ABC):
         if self._supervisor is not None:
             return
         await self._open()
+        if self._closed:  # close() was called while the connection opened
+            self._drop_socket()
+            self._connected = False
+            raise ConnectionClosedError("client is closed")
         self._supervisor = asyncio.create_task(
             self._supervise(), name=f"{self._name} {self._host}:{self._port}"
         )

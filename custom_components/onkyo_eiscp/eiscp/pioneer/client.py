@@ -34,7 +34,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, replace
-import logging
 from typing import Any
 
 from ..connection import Connection, ConnectionStats
@@ -47,12 +46,10 @@ from .errors import CommandError
 from .messages import ErrorReply, Ready
 from .parser import parse
 
-_LOGGER = logging.getLogger(__name__)
-
 
 @dataclass(slots=True)
 class PioneerStats(ConnectionStats):
-    """The eISCP client's counters, and this protocol's own."""
+    """The connection's counters (as the eISCP client's), and this protocol's own."""
 
     wakes: int = 0
     error_replies: int = 0
