@@ -263,7 +263,7 @@ class Connection[S: ConnectionStats, P](ABC):
         if self._supervisor is not None:
             return
         await self._open()
-        if self._closed:  # close() was called while the connection opened
+        if self._was_closed():  # close() was called while the connection opened
             self._drop_socket()
             self._connected = False
             raise ConnectionClosedError("client is closed")
@@ -293,6 +293,10 @@ class Connection[S: ConnectionStats, P](ABC):
         self._drop_socket()
         self._connected = False
         self._fail_pending(reason)
+
+    def _was_closed(self) -> bool:
+        """Whether close() has been called (read after an await: mypy narrows attributes)."""
+        return self._closed
 
     async def __aenter__(self) -> Self:
         """Connect."""
