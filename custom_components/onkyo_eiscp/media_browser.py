@@ -346,12 +346,18 @@ async def async_search(
         if query.media_content_id and query.media_content_id.startswith("eiscp:"):
             cid = ContentId.parse(query.media_content_id)
             _check_source(coordinator, zone, cid)
-            listing = await device_lists(coordinator).navigator.search(cid, text, zone=zone)
-            results = [_item_node(item) for item in listing.items]
+            if cid.path:  # a search item, or a list holding one
+                navigator = device_lists(coordinator).navigator
+                listing = await navigator.search(cid, text, zone=zone)
+                results = [_item_node(item) for item in listing.items]
+            else:
+                results = await _source_searches(coordinator, zone, cid.source, text)
         else:
-            results = _by_name(coordinator, zone, text) + await _service_searches(
-                coordinator, zone, text
-            )
+            results = _by_name(coordinator, zone, text)
+            for sid in browse.services(coordinator, zone):
+                if sid != PLAY_QUEUE:
+                    source = Source.service(sid)
+                    results += await _source_searches(coordinator, zone, source, text)
     if wanted := query.media_filter_classes:
         results = [node for node in results if node.media_class in wanted]
     return SearchMedia(result=results)
@@ -364,30 +370,29 @@ def _by_name(coordinator: OnkyoCoordinator, zone: Zone, text: str) -> list[Brows
     return [node for node in (*presets, *services) if wanted in node.title.casefold()]
 
 
-async def _service_searches(
-    coordinator: OnkyoCoordinator, zone: Zone, text: str
+async def _source_searches(
+    coordinator: OnkyoCoordinator, zone: Zone, source: Source, text: str
 ) -> list[BrowseMedia]:
-    """Run ``text`` through every search the zone's services offer (found once, then kept)."""
+    """Run ``text`` through the searches a source offers (found once, then kept).
+
+    A source whose lists fail, or whose search fails, adds nothing: others may find it.
+    """
     lists = device_lists(coordinator)
     navigator = lists.navigator
+    if source not in lists.searches:
+        try:
+            lists.searches[source] = await navigator.find_searches(source, zone=zone)
+        except ListError as err:
+            _LOGGER.debug("No searches of %s: %s", source, err)
+            return []
     results: list[BrowseMedia] = []
-    for sid in browse.services(coordinator, zone):
-        source = Source.service(sid)
-        if sid == PLAY_QUEUE:
+    for item in lists.searches[source]:
+        try:
+            listing = await navigator.search(item.content_id, text, zone=zone)
+        except ListError as err:
+            _LOGGER.debug("Search %s failed: %s", item.content_id, err)
             continue
-        if source not in lists.searches:
-            try:
-                lists.searches[source] = await navigator.find_searches(source, zone=zone)
-            except ListError as err:
-                _LOGGER.debug("No searches of service %s: %s", sid, err)
-                continue
-        for item in lists.searches[source]:
-            try:
-                listing = await navigator.search(item.content_id, text, zone=zone)
-            except ListError as err:
-                _LOGGER.debug("Search %s failed: %s", item.content_id, err)
-                continue
-            results += [_item_node(found) for found in listing.items]
+        results += [_item_node(found) for found in listing.items]
     return results
 
 
