@@ -52,6 +52,7 @@ from .eiscp.lists import (
     QueueAdd,
     Source,
     SourceKind,
+    Step,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -194,20 +195,21 @@ async def _browse_list(coordinator: OnkyoCoordinator, zone: Zone, content_id: st
                 can_expand=True,
             )
         )
-    return _list_node(cid, listing, children, can_play=bool(cid.path))
+    return _list_node(cid, listing, children)
 
 
-def _list_node(
-    cid: ContentId, listing: Listing, children: list[BrowseMedia], *, can_play: bool
-) -> BrowseMedia:
-    media_class = MediaClass.APP if cid.source.kind is SourceKind.SERVICE else MediaClass.DIRECTORY
+def _list_node(cid: ContentId, listing: Listing, children: list[BrowseMedia]) -> BrowseMedia:
+    """A list: a source's top (it starts), a folder (plays from its first item), results."""
+    top = not cid.path
+    service = top and cid.source.kind is SourceKind.SERVICE
     return BrowseMedia(
-        media_class=media_class if not cid.path else MediaClass.DIRECTORY,
+        media_class=MediaClass.APP if service else MediaClass.DIRECTORY,
         media_content_id=str(cid),
-        media_content_type=MediaType.APP if not cid.path else MediaType.MUSIC,
+        media_content_type=MediaType.APP if service else MediaType.MUSIC,
         title=listing.title,
-        can_play=can_play,
+        can_play=top or isinstance(cid.path[-1], Step),
         can_expand=True,
+        can_search=any(item.item_class is ItemClass.SEARCH for item in listing.items),
         children=children,
         children_media_class=_children_class(children),
     )
@@ -227,6 +229,7 @@ def _item_node(item: Item) -> BrowseMedia:
         title=item.title,
         can_play=item.can_play,
         can_expand=item.can_expand,
+        can_search=item.item_class is ItemClass.SEARCH and item.selectable,
     )
 
 

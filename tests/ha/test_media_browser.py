@@ -139,6 +139,7 @@ async def test_browse_every_kind_of_node(
         "eiscp:nsv:0E/Music",
         JAZZ,
         "eiscp:nsv:0E/Podcasts/Loopback%20Talk",
+        "eiscp:nsv:0E/Music/Search%20Stations/?rock",  # a stored search
         "eiscp:nsv:00/Loopback%20Media%20Server/Artists/The%20Loopback%20Quartet/Local%20Hosts",
         "eiscp:nsv:00/Loopback%20Media%20Server/Playlists",
         "eiscp:nsv:F0",
@@ -285,6 +286,15 @@ async def test_search_then_play_the_first_result(
         media_filter_classes=["channel"],
     )
     assert [r["title"] for r in within] == ["Jazz FM", "Loopback FM"]
+    # The browser's search box on a search item (can_search) runs that search.
+    box = await _found(
+        hass,
+        hass_ws_client,
+        "classic",
+        media_content_type="music",
+        media_content_id="eiscp:nsv:0E/Music/Search%20Stations",
+    )
+    assert [r["title"] for r in box] == ["Classic Rock 127"]
     response = await _search(hass, hass_ws_client, "   ")
     assert "Say or type what to search for" in response["error"]["message"]
 
