@@ -100,8 +100,7 @@ def device_lists(coordinator: OnkyoCoordinator) -> DeviceLists:
         lists = cache[entry.entry_id] = DeviceLists(ListNavigator(coordinator.client))
 
         def close() -> None:
-            if cache.get(entry.entry_id) is lists:
-                del cache[entry.entry_id]
+            del cache[entry.entry_id]
             lists.navigator.close()
 
         entry.async_on_unload(close)

@@ -448,3 +448,42 @@ async def test_a_list_that_never_arrives_does_not_block_pushes(
     response = await browsing
     assert not response["success"]
     assert "did not show the list in time" in response["error"]["message"]
+
+
+@pytest.mark.usefixtures("settled")
+async def test_a_source_itself_starts_it(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, receiver: VirtualReceiver
+) -> None:
+    """A service's own id starts the service (zone on, NET, NSV), as its name does."""
+    await state_until(hass, MAIN, lambda s: s.state == STATE_OFF)
+    receiver.clear_received()
+    await _play(hass, "eiscp:nsv:0A")
+    await receiver.wait_for("NSV0A0")
+    assert _moves(receiver)[:3] == ["PWR01", "SLI2B", "NSV0A0"]
+    response = await _browse(hass, hass_ws_client, MAIN, "more:x:eiscp:nsv:0E")
+    assert "not something the device can play or list" in response["error"]["message"]
+
+
+@pytest.mark.parametrize("profile", ["NS-6130"], indirect=True)
+@pytest.mark.usefixtures("settled")
+async def test_a_storage_input_itself_selects_it(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """A USB input's own id selects that input."""
+    await _play(hass, "eiscp:sli:2A", PLAYER)
+    await state_until(hass, PLAYER, lambda s: s.attributes.get(ATTR_INPUT_SOURCE) == "USB(R)")
+
+
+@pytest.mark.usefixtures("settled")
+async def test_search_passes_over_services_that_fail(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, receiver: VirtualReceiver
+) -> None:
+    """A service whose lists or search fail adds nothing; the others' results still come."""
+    receiver.browser.list_fault = "error"
+    assert await _found(hass, hass_ws_client, "rock") == []  # no search found: none kept
+    receiver.browser.list_fault = None
+    rock = await _found(hass, hass_ws_client, "rock")
+    assert [r["title"] for r in rock] == ["Classic Rock 127", "Rock Antenne"]
+    receiver.browser.list_fault = "error"
+    assert await _found(hass, hass_ws_client, "rock") == []  # the kept search fails now
+    assert receiver.state.net.play == "S"
