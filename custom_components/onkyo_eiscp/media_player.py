@@ -7,9 +7,15 @@ import hashlib
 from typing import Any
 
 from homeassistant.components.media_player import MediaPlayerEntity
-from homeassistant.components.media_player.browse_media import BrowseMedia
+from homeassistant.components.media_player.browse_media import (
+    BrowseMedia,
+    SearchMedia,
+    SearchMediaQuery,
+)
 from homeassistant.components.media_player.const import (
+    ATTR_MEDIA_ENQUEUE,
     MediaPlayerDeviceClass,
+    MediaPlayerEnqueue,
     MediaPlayerEntityFeature,
     MediaPlayerState,
     MediaType,
@@ -19,7 +25,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import browse
+from . import browse, media_browser
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
@@ -126,8 +132,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             features |= MediaPlayerEntityFeature.SELECT_SOURCE
         if self._mode_codes:
             features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
-        if browse.can_browse(coordinator, zone):
-            features |= MediaPlayerEntityFeature.BROWSE_MEDIA
+        features |= media_browser.features(coordinator, zone)
         self._static_features = features
         self._source_topic = ZoneTopic(zone, ZoneField.SOURCE)
         self._plays_net = False
@@ -392,8 +397,12 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     async def async_browse_media(
         self, media_content_type: MediaType | str | None = None, media_content_id: str | None = None
     ) -> BrowseMedia:
-        """The device's network services and presets."""
-        return browse.browse(self.coordinator, self.zone, media_content_id)
+        """The device's services, storage and presets, and the lists they open."""
+        return await media_browser.async_browse(self.coordinator, self.zone, media_content_id)
+
+    async def async_search_media(self, query: SearchMediaQuery) -> SearchMedia:
+        """Presets and services by name, then the services' own searches."""
+        return await media_browser.async_search(self.coordinator, self.zone, query)
 
     async def async_play_media(
         self, media_type: MediaType | str, media_id: str, **kwargs: Any
@@ -404,10 +413,17 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         in this zone; a station written "FM 91.50" or "AM 1008" is tuned directly. A service
         needs the zone on and on its NET input: both are sent first when needed.
         """
-        await self._play_media(media_type, media_id)
+        await self._play_media(media_type, media_id, kwargs.get(ATTR_MEDIA_ENQUEUE))
 
     @onkyo_action
-    async def _play_media(self, media_type: MediaType | str, media_id: str) -> None:
+    async def _play_media(
+        self, media_type: MediaType | str, media_id: str, enqueue: MediaPlayerEnqueue | None = None
+    ) -> None:
+        if media_id.startswith("eiscp:"):  # browsed, searched or stored: walk to it and play
+            await media_browser.async_play(
+                self.coordinator, self.zone, media_id, enqueue, self._start_service
+            )
+            return
         if media_type == MediaType.APP:
             await self._start_service(media_id)
             return
