@@ -50,7 +50,6 @@ from .renderer import (
     Renderer,
     RendererError,
     RendererLocator,
-    RendererRefusedError,
     RendererUnavailableError,
     async_resolve_play_media,
 )
@@ -63,6 +62,8 @@ _LOGGER = logging.getLogger(__name__)
 # The UDP port of the unicast M-SEARCH (module level, so that tests can point it at the
 # virtual receiver's).
 SSDP_PORT: int = upnp.SSDP_PORT
+# Seconds the unicast search waits for the device's answer.
+SEARCH_TIMEOUT: float = upnp.SEARCH_MX + 1
 # Seconds each eISCP change of an announcement waits for the device's reply.
 REPLY_TIMEOUT: Final = 5.0
 
@@ -202,7 +203,7 @@ class Speaker:
 
     async def _async_find(self) -> None:
         hass = self.coordinator.hass
-        locator = RendererLocator(self.host, ssdp_port=SSDP_PORT)
+        locator = RendererLocator(self.host, ssdp_port=SSDP_PORT, search_timeout=SEARCH_TIMEOUT)
         location = await locator.async_locate(await self._discovered_location())
         if location is None:
             _LOGGER.debug("%s has no media renderer: no URL playback", self.host)
