@@ -44,6 +44,7 @@ from .const import (
 )
 from .eiscp import commands as cmd
 from .eiscp.const import MUTE, POWER, SOURCE, VOLUME, Zone
+from .eiscp.errors import QueryTimeoutError
 from .eiscp.messages import Mute, PlayState, Source, Volume
 from .renderer import (
     MEDIA_RENDERER,
@@ -120,28 +121,35 @@ class CoordinatorZoneControl:
 
     async def snapshot(self) -> ZoneSnapshot:
         """What the zone does, as pushed; only what a zone that is on never said is asked."""
-        state = self.coordinator.state
+        coordinator = self.coordinator
+        state = coordinator.state
         zone = state.zones[self.zone]
         if zone.power:
-            if zone.source is None:
+            # Only what the device has (a network player has no inputs, some no volume).
+            if zone.source is None and coordinator.capabilities.has_inputs:
                 await self._ask(SOURCE[self.zone], Source)
-            if zone.volume is None:
-                await self._ask(VOLUME[self.zone], Volume)
-            if zone.muted is None:
-                await self._ask(MUTE[self.zone], Mute)
+            if coordinator.zone_capabilities(self.zone).volume.has_volume:
+                if zone.volume is None:
+                    await self._ask(VOLUME[self.zone], Volume)
+                if zone.muted is None:
+                    await self._ask(MUTE[self.zone], Mute)
         return ZoneSnapshot(
             power=zone.power is True,
             source=zone.source,
             volume=zone.volume,
             muted=zone.muted,
-            net_playing=state.net.play is PlayState.PLAYING,
+            net_playing=state.net.play is PlayState.PLAYING
+            and coordinator.zone_plays_net(self.zone),
         )
 
     async def _ask(self, code: str, kind: type[Any]) -> None:
         """Ask one value (the reply updates the state); a device that does not say is left."""
-        reply = await self.coordinator.async_request(cmd.query(code), code, REPLY_TIMEOUT)
+        try:
+            reply = await self.coordinator.async_request(cmd.query(code), code, REPLY_TIMEOUT)
+        except QueryTimeoutError:
+            reply = None
         if not isinstance(reply, kind):
-            _LOGGER.debug("%s answered %r", code, reply)
+            _LOGGER.debug("%s not known before the announcement (%r)", code, reply)
 
     async def set_power(self, on: bool) -> None:
         """Turn the zone on or to standby; return once the device says so."""

@@ -32,7 +32,7 @@ from custom_components.onkyo_eiscp.const import (
 from custom_components.onkyo_eiscp.diagnostics import async_get_config_entry_diagnostics
 from custom_components.onkyo_eiscp.renderer import MEDIA_RENDERER
 from custom_components.onkyo_eiscp.speaker import Speaker
-from homeassistant.components.media_player import (
+from homeassistant.components.media_player.const import (
     ATTR_MEDIA_ANNOUNCE,
     ATTR_MEDIA_CONTENT_ID,
     ATTR_MEDIA_CONTENT_TYPE,
