@@ -50,7 +50,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from homeassistant.setup import async_setup_component
-from tests.virtual_receiver.test_upnp import MediaServer
+from tests.virtual_receiver.test_upnp import MediaServer, wav
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.zones import Zone
 
@@ -341,6 +341,8 @@ async def test_browse_offers_media_sources_beside_the_device(
     hass_ws_client: WebSocketGenerator,
     tmp_path: Path,
 ) -> None:
+    (tmp_path / "chime.wav").write_bytes(wav(1.0))
+    (tmp_path / "notes.txt").write_text("not a sound")
     hass.config.media_dirs = {"local": str(tmp_path)}
     assert await async_setup_component(hass, "media_source", {})
     client = await hass_ws_client(hass)
@@ -362,6 +364,25 @@ async def test_browse_offers_media_sources_beside_the_device(
     )
     reply = await client.receive_json()
     assert reply["success"], reply
+    # What a receiver can play: the sound, not the text file.
+    assert [c["title"] for c in reply["result"]["children"]] == ["chime.wav"]
+
+
+async def test_description_on_the_host_that_is_no_renderer(
+    hass: HomeAssistant,
+    receiver: VirtualReceiver,
+    config_entry: MockConfigEntry,
+    media: MediaServer,
+) -> None:
+    """The host answers with a description of something else: no renderer, no URLs."""
+    assert receiver.upnp is not None
+    receiver.upnp.faults.location = media.url("/server.xml")  # a media server, same host
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    speaker = await searched(hass, config_entry)
+    assert speaker.renderer is None
+    assert not features(hass, MAIN) & ANNOUNCE
+    await hass.config_entries.async_unload(config_entry.entry_id)
 
 
 # --- announcements ------------------------------------------------------------------
@@ -492,3 +513,33 @@ async def test_renderer_that_vanishes_is_restored_over_eiscp(
     assert err.value.translation_key == "renderer_unavailable"
     assert main_zone(receiver) == (True, NET, 0x20, False)
     assert (receiver.state.net.title, receiver.state.net.play) == (title, "P")
+
+
+@pytest.mark.parametrize("profile", ["NS-6130"], indirect=True)
+@pytest.mark.parametrize("entry_options", [{CONF_ANNOUNCE_VOLUME: 50}], indirect=True)
+async def test_announcement_on_a_network_player(
+    hass: HomeAssistant, loaded: MockConfigEntry, receiver: VirtualReceiver, media: MediaServer
+) -> None:
+    """No volume: none asked or set; its playlist plays again."""
+    player = "media_player.onkyo_ns_6130"
+    receiver.play_playlist()
+    await until(lambda: receiver.state.net.elapsed >= 1)
+    await settle(hass, loaded)
+    assert features(hass, player) & ANNOUNCE
+    title = receiver.state.net.title
+    receiver.clear_received()
+    await hass.services.async_call(
+        MP_DOMAIN,
+        SERVICE_PLAY_MEDIA,
+        {
+            ATTR_ENTITY_ID: player,
+            ATTR_MEDIA_CONTENT_TYPE: "music",
+            ATTR_MEDIA_CONTENT_ID: media.url("/chime.wav"),
+            ATTR_MEDIA_ANNOUNCE: True,
+        },
+        blocking=True,
+    )
+    assert receiver.upnp is not None
+    assert receiver.upnp.transport.log[-1] == f"end {media.url('/chime.wav')}"
+    assert (receiver.state.net.title, receiver.state.net.play) == (title, "P")
+    assert not [m for m in receiver.received if m[:3] in ("MVL", "AMT")]
