@@ -543,3 +543,23 @@ async def test_announcement_on_a_network_player(
     assert receiver.upnp.transport.log[-1] == f"end {media.url('/chime.wav')}"
     assert (receiver.state.net.title, receiver.state.net.play) == (title, "P")
     assert not [m for m in receiver.received if m[:3] in ("MVL", "AMT")]
+
+
+async def test_announce_volume_option_set_and_emptied(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The options form sets the announcement volume; emptied, the current volume is used."""
+    entry = init_integration
+    for given, stored in ((40, 40), (None, None)):
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        options = {**entry.options, CONF_ANNOUNCE_TIME_LIMIT: 30}
+        options.pop(CONF_ANNOUNCE_VOLUME, None)
+        if given is not None:
+            options[CONF_ANNOUNCE_VOLUME] = given
+        await hass.config_entries.options.async_configure(result["flow_id"], options)
+        await hass.async_block_till_done()
+        assert entry.options.get(CONF_ANNOUNCE_VOLUME) == stored
+        assert entry.options[CONF_ANNOUNCE_TIME_LIMIT] == 30
+    speaker = speaker_of(entry)
+    assert speaker.announce_volume() is None
+    assert speaker.time_limit == 30
