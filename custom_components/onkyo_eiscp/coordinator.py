@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
 import contextlib
 from datetime import datetime, timedelta
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -46,6 +46,17 @@ from .eiscp.client import Client
 from .eiscp.codes import NET_SELECTORS, brand_name
 from .eiscp.const import Zone
 from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError, QueryTimeoutError
+from .eiscp.lists import (
+    ContentIdError,
+    DialogError,
+    IndexOutOfRangeError,
+    ItemNotFoundError,
+    ListError,
+    ListMovedError,
+    ListRefusedError,
+    ListTimeoutError,
+    MalformedListError,
+)
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .eiscp.settings import SETTING_ZONES
 from .renderer import RendererError
@@ -626,6 +637,8 @@ def action_errors(host: str) -> Iterator[None]:
         ) from err
     except RendererError as err:
         raise renderer_error(err, host) from err
+    except ListError as err:
+        raise list_error(err) from err
     except (ValueError, FrameError) as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -652,6 +665,51 @@ def action_errors(host: str) -> Iterator[None]:
         ) from err
 
 
+def list_error(err: ListError) -> HomeAssistantError:
+    """The translated error of a list operation (browse, play, search, queue) that failed.
+
+    A content id or an index that names nothing is the caller's mistake.
+    """
+    key, placeholders = next(
+        (_LIST_ERRORS[kind] for kind in type(err).__mro__ if kind in _LIST_ERRORS),
+        _Key(translation_key="list_refused", names=("message",)),
+    )
+    values = {"error": str(err), "message": str(err)}
+    for name in ("missing", "where", "device_message", "dialog"):
+        if (value := getattr(err, name, None)) is not None:
+            values[name] = str(value)
+    if values.get("device_message"):
+        values["message"] = values["device_message"]
+    error = (
+        ServiceValidationError
+        if isinstance(err, ContentIdError | IndexOutOfRangeError)
+        else HomeAssistantError
+    )
+    return error(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={name: values[name] for name in placeholders},
+    )
+
+
+class _Key(NamedTuple):
+    translation_key: str
+    names: tuple[str, ...]  # its placeholders
+
+
+# A list error's translation key and its placeholders.
+_LIST_ERRORS: dict[type[ListError], _Key] = {
+    ContentIdError: _Key(translation_key="invalid_content_id", names=("error",)),
+    IndexOutOfRangeError: _Key(translation_key="index_out_of_range", names=("error",)),
+    ItemNotFoundError: _Key(translation_key="item_not_found", names=("missing", "where")),
+    ListRefusedError: _Key(translation_key="list_refused", names=("message",)),
+    ListTimeoutError: _Key(translation_key="list_timeout", names=("error",)),
+    MalformedListError: _Key(translation_key="list_malformed", names=("error",)),
+    DialogError: _Key(translation_key="device_dialog", names=("dialog",)),
+    ListMovedError: _Key(translation_key="device_busy", names=()),
+}
+
+
 def _is_mac(identifier: str) -> bool:
     return len(identifier) == 12 and all(c in "0123456789ABCDEF" for c in identifier)
 
@@ -665,4 +723,10 @@ def settings_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     return Store(hass, _SETTINGS_STORE_VERSION, f"{DOMAIN}.settings.{entry_id}")
 
 
-__all__ = ["OnkyoConfigEntry", "OnkyoCoordinator", "action_errors", "settings_store"]
+__all__ = [
+    "OnkyoConfigEntry",
+    "OnkyoCoordinator",
+    "action_errors",
+    "list_error",
+    "settings_store",
+]

@@ -7,10 +7,16 @@ import hashlib
 from typing import Any
 
 from homeassistant.components.media_player import MediaPlayerEntity
-from homeassistant.components.media_player.browse_media import BrowseMedia
+from homeassistant.components.media_player.browse_media import (
+    BrowseMedia,
+    SearchMedia,
+    SearchMediaQuery,
+)
 from homeassistant.components.media_player.const import (
     ATTR_MEDIA_ANNOUNCE,
+    ATTR_MEDIA_ENQUEUE,
     MediaPlayerDeviceClass,
+    MediaPlayerEnqueue,
     MediaPlayerEntityFeature,
     MediaPlayerState,
     MediaType,
@@ -20,7 +26,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import browse
+from . import browse, media_browser
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
@@ -127,8 +133,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             features |= MediaPlayerEntityFeature.SELECT_SOURCE
         if self._mode_codes:
             features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
-        if browse.can_browse(coordinator, zone):
-            features |= MediaPlayerEntityFeature.BROWSE_MEDIA
+        features |= media_browser.features(coordinator, zone)
         self._static_features = features
         self._source_topic = ZoneTopic(zone, ZoneField.SOURCE)
         self._plays_net = False
@@ -402,16 +407,22 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     async def async_browse_media(
         self, media_content_type: MediaType | str | None = None, media_content_id: str | None = None
     ) -> BrowseMedia:
-        """The device's network services and presets (and Home Assistant's media sources)."""
+        """The device's services, storage and presets, and the lists they open.
+
+        With a renderer, Home Assistant's media sources are offered beside them.
+        """
         if self.supported_features & MediaPlayerEntityFeature.MEDIA_ANNOUNCE:
             return await self.coordinator.speaker.async_browse_media(
-                media_content_id,
-                self._device_tree if browse.can_browse(self.coordinator, self.zone) else None,
+                media_content_id, self._device_tree
             )
         return await self._device_tree(media_content_id)
 
     async def _device_tree(self, media_content_id: str | None) -> BrowseMedia:
-        return browse.browse(self.coordinator, self.zone, media_content_id)
+        return await media_browser.async_browse(self.coordinator, self.zone, media_content_id)
+
+    async def async_search_media(self, query: SearchMediaQuery) -> SearchMedia:
+        """Presets and services by name, then the services' own searches."""
+        return await media_browser.async_search(self.coordinator, self.zone, query)
 
     async def async_play_media(
         self, media_type: MediaType | str, media_id: str, **kwargs: Any
@@ -424,13 +435,30 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         A URL or a media-source id plays through the device's renderer (``announce``:
         then the zone is put back as it was).
         """
-        await self._play_media(media_type, media_id, bool(kwargs.get(ATTR_MEDIA_ANNOUNCE)))
+        await self._play_media(
+            media_type,
+            media_id,
+            kwargs.get(ATTR_MEDIA_ENQUEUE),
+            announce=bool(kwargs.get(ATTR_MEDIA_ANNOUNCE)),
+        )
 
     @onkyo_action
-    async def _play_media(self, media_type: MediaType | str, media_id: str, announce: bool) -> None:
+    async def _play_media(
+        self,
+        media_type: MediaType | str,
+        media_id: str,
+        enqueue: MediaPlayerEnqueue | None = None,
+        *,
+        announce: bool = False,
+    ) -> None:
         speaker = self.coordinator.speaker
         if self.zone is Zone.MAIN and speaker.handles(media_type, media_id, announce):
             await speaker.async_play_media(self.entity_id, media_id, announce=announce)
+            return
+        if media_id.startswith("eiscp:"):  # browsed, searched or stored: walk to it and play
+            await media_browser.async_play(
+                self.coordinator, self.zone, media_id, enqueue, self._start_service
+            )
             return
         if media_type == MediaType.APP:
             await self._start_service(media_id)

@@ -420,15 +420,18 @@ async def test_browse_services_and_presets(
     assert [c["media_content_id"] for c in root["children"]] == ["services", "presets"]
     services = await browse("services")
     assert [(c["title"], c["media_content_id"]) for c in services["children"]] == [
-        ("TuneIn Radio", "0E"),
-        ("Spotify", "0A"),
-        ("Deezer", "12"),
-        ("TIDAL", "1B"),
-        ("Music Server", "00"),
-        ("USB", "F0"),
-        ("Play Queue", "1D"),
+        ("TuneIn Radio", "eiscp:nsv:0E"),
+        ("Spotify", "eiscp:nsv:0A"),
+        ("Deezer", "eiscp:nsv:12"),
+        ("TIDAL", "eiscp:nsv:1B"),
+        ("Music Server", "eiscp:nsv:00"),
+        ("USB", "eiscp:nsv:F0"),
+        ("Play Queue", "eiscp:nsv:1D"),
     ]  # not AirPlay, FlareConnect, Chromecast or DTS Play-Fi: those start on the phone
-    assert all(c["can_play"] and c["media_content_type"] == "app" for c in services["children"])
+    assert all(
+        c["can_play"] and c["can_expand"] and c["media_content_type"] == "app"
+        for c in services["children"]
+    )
     presets = await browse("presets")
     titles = [c["title"] for c in presets["children"]]
     assert titles[:3] == ["FM 89.90", "FM 90.70", "smoothfm (FM 91.50)"]
@@ -471,11 +474,14 @@ async def test_play_service_powers_on_and_selects_net(
 async def test_network_player_browses_services_only(
     hass: HomeAssistant, hass_ws_client: WebSocketGenerator
 ) -> None:
-    """A network player has services to browse and no presets."""
+    """A network player has services and its USB inputs to browse, and no presets."""
     state = hass.states.get(PLAYER)
     assert state.attributes[ATTR_SUPPORTED_FEATURES] & MediaPlayerEntityFeature.BROWSE_MEDIA
     response = await _browse(await hass_ws_client(hass), PLAYER)
-    assert [c["media_content_id"] for c in response["result"]["children"]] == ["services"]
+    assert [c["media_content_id"] for c in response["result"]["children"]] == [
+        "services",
+        "storage",
+    ]
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -288,7 +288,7 @@ async def test_sends_in_flight_fail_when_the_connection_drops(receiver: VirtualR
         for task in done:
             assert isinstance(task.exception(), ConnectionClosedError)
         await _until(lambda: client.connected and receiver.client_count == 1)
-        assert client.footprint() == Footprint(tasks=4, sends=0, waiters=0, listeners=0)
+        assert client.footprint() == Footprint(tasks=3, sends=0, waiters=0, listeners=0)
         assert isinstance(await client.query("PWR"), m.Power)
 
 
@@ -300,7 +300,7 @@ async def test_failed_request_leaves_no_exception_unretrieved(
         await client.send("PWRQSTN")
         held = asyncio.create_task(client.send("MVLUP"))  # taken, waiting for the pacing
         request = asyncio.create_task(client.request("AMT01", "AMT"))  # still queued
-        await _until(lambda: client.footprint() == Footprint(4, 2, 1, 0))
+        await _until(lambda: client.footprint() == Footprint(3, 2, 1, 0))
         await receiver.drop_clients()
         done, _ = await asyncio.wait([request], timeout=5)
         assert done == {request}
@@ -409,7 +409,7 @@ async def test_stats_and_logs_on_drop(
     client: Client, receiver: VirtualReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Losing the connection is logged at debug level by the library (the caller decides more)."""
-    caplog.set_level(logging.DEBUG, "custom_components.onkyo_eiscp.eiscp.client")
+    caplog.set_level(logging.DEBUG, "custom_components.onkyo_eiscp.eiscp")
     await receiver.drop_clients()
     await _until(lambda: client.stats.drops == 1 and client.connected)
     assert "lost" in caplog.text
@@ -483,7 +483,7 @@ async def test_drop_reconnect_cycles_leave_nothing_behind(
         await client.query("PWR")
         baseline_tasks = len(asyncio.all_tasks())
         baseline = client.footprint()
-        assert baseline == Footprint(tasks=4, sends=0, waiters=0, listeners=2)
+        assert baseline == Footprint(tasks=3, sends=0, waiters=0, listeners=2)
 
         for number in range(cycles):
             await _drop_cycle(client, receiver, number)

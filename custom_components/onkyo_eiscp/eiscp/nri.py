@@ -42,6 +42,7 @@ class Selector:
     zones: int  # bitmask: bit 0 main, bit 1 zone2, bit 2 zone3, bit 3 zone4
     enabled: bool
     icon_id: str | None
+    addqueue: bool = False  # addqueue="1": its items can join the play queue (PQA)
 
     def in_zone(self, zone: Zone) -> bool:
         """Whether the selector can be chosen in ``zone``."""
@@ -56,6 +57,7 @@ class NetService:
     name: str
     enabled: bool
     zones: int
+    addqueue: bool = False  # addqueue="1": its items can join the play queue (PQA)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -194,6 +196,7 @@ def parse_nri(xml: str | bytes) -> DeviceInfo:
                 zones=_mask(item.get("zone"), default=1),
                 enabled=item.get("value", "1") != "0",
                 icon_id=item.get("iconid"),
+                addqueue=item.get("addqueue") == "1",
             )
             for item in device.iterfind("selectorlist/selector")
             if _HEX.fullmatch(item.get("id", ""))
@@ -204,6 +207,7 @@ def parse_nri(xml: str | bytes) -> DeviceInfo:
                 name=(item.get("name") or "").strip(),
                 enabled=item.get("value", "1") != "0",
                 zones=_mask(item.get("zone"), default=1),
+                addqueue=item.get("addqueue") == "1",
             )
             for item in device.iterfind("netservicelist/netservice")
             if _HEX.fullmatch(item.get("id", ""))

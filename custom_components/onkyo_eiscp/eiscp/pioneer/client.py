@@ -3,11 +3,12 @@
 It has the qualities and the public API of the eISCP :class:`~..client.Client`, so a
 coordinator can drive either. The protocol-independent half (one TCP connection, the
 supervisor that reconnects with backoff, listeners, the keepalive that detects a
-half-open connection) is :class:`~..connection.Connection`; this module adds a reader
-(bytes -> lines -> typed messages -> listeners), a writer that sends one command at a
-time, at least ``pacing`` apart (these receivers drop commands that come faster;
-aiopioneer's tested default is 100 ms), the keepalive's question (``?P``) and the
-settling of every pending send when the connection drops.
+half-open connection, received bytes handled as they arrive, every pending send settled
+when the connection drops) is :class:`~..connection.Connection`; this module adds the
+protocol: received bytes -> lines -> typed messages -> listeners, a writer that sends
+one command at a time, at least ``pacing`` apart (these receivers drop commands that
+come faster; aiopioneer's tested default is 100 ms), and the keepalive's question
+(``?P``).
 
 Two things are particular to this protocol:
 
@@ -33,11 +34,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, replace
-import logging
+from typing import Any
 
-from ..client import ConnectionStats
-from ..connection import Connection
-from ..errors import ConnectionClosedError, QueryTimeoutError
+from ..connection import Connection, ConnectionStats
+from ..errors import QueryTimeoutError
 from ..messages import Message, NotAvailable
 from .codec import WAKE, LineDecoder, encode
 from .commands import expected_reply, query_for
@@ -46,14 +46,10 @@ from .errors import CommandError
 from .messages import ErrorReply, Ready
 from .parser import parse
 
-_LOGGER = logging.getLogger(__name__)
-
-_READ_SIZE = 64 * 1024
-
 
 @dataclass(slots=True)
 class PioneerStats(ConnectionStats):
-    """The eISCP client's counters, and this protocol's own."""
+    """The connection's counters (as the eISCP client's), and this protocol's own."""
 
     wakes: int = 0
     error_replies: int = 0
@@ -72,7 +68,7 @@ class _Pending:
     done: asyncio.Future[Message | None]
 
 
-class Client(Connection[PioneerStats]):
+class Client(Connection[PioneerStats, _Pending]):
     """A self-healing connection to one legacy Pioneer receiver."""
 
     def __init__(
@@ -102,12 +98,12 @@ class Client(Connection[PioneerStats]):
             port,
             stats=PioneerStats(),
             name="pioneer",
+            pacing=pacing,
             connect_timeout=connect_timeout,
             keepalive_idle=keepalive_idle,
             keepalive_timeout=keepalive_timeout,
             reconnect_max_delay=reconnect_max_delay,
         )
-        self._pacing = pacing
         self._query_timeout = query_timeout
         self._reply_timeout = reply_timeout
         self._keepalive_query = keepalive_query
@@ -115,10 +111,8 @@ class Client(Connection[PioneerStats]):
         self._wake_delay = wake_delay
         self._busy_retries = busy_retries
         self._busy_delay = busy_delay
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
-        self._current: _Pending | None = None
+        self._decoder = LineDecoder()
         self._in_flight: tuple[_Pending, asyncio.Future[Message]] | None = None
-        self._last_write = float("-inf")
         self._last_command = float("-inf")
 
     # --- sending ---------------------------------------------------------------------
@@ -132,7 +126,7 @@ class Client(Connection[PioneerStats]):
         that answers nothing within ``reply_timeout`` (or ``E02``, not available now) is
         not an error: the command was delivered.
         """
-        await self._submit(message, expected_reply(message), self._reply_timeout, strict=False)
+        await self._command(message, expected_reply(message), self._reply_timeout, strict=False)
 
     async def query(self, code: str, *, timeout: float | None = None) -> Message:
         """Ask for the state a reply code reports (``"PWR"`` sends ``?P``); the reply.
@@ -153,47 +147,36 @@ class Client(Connection[PioneerStats]):
         QueryTimeoutError when nothing arrives in time.
         """
         wait = self._query_timeout if timeout is None else timeout
-        reply = await self._submit(message, reply_code, wait, strict=True)
+        reply = await self._command(message, reply_code, wait, strict=True)
         assert reply is not None
         return reply
 
-    async def _submit(
+    async def _command(
         self, line: str, expect: str | None, timeout: float, *, strict: bool
     ) -> Message | None:
         encode(line)  # FrameError now, for the caller, rather than in the writer
-        if not self._connected:
-            raise ConnectionClosedError(f"not connected to {self._host}:{self._port}")
-        done: asyncio.Future[Message | None] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Pending(line, expect, timeout, strict, done))
-        return await done
+        pending = _Pending(
+            line, expect, timeout, strict, asyncio.get_running_loop().create_future()
+        )
+        await self._submit(pending)
+        return pending.done.result()
 
-    # --- the connection --------------------------------------------------------------
+    # --- the protocol ----------------------------------------------------------------
 
-    async def _open(self) -> None:
-        await super()._open()
+    def _opening(self) -> None:
+        self._decoder = LineDecoder()
         self._last_command = float("-inf")  # a new connection starts with a wake-up
 
-    async def _read_loop(self, reader: asyncio.StreamReader) -> None:
-        decoder = LineDecoder()
-        while True:
-            try:
-                data = await reader.read(_READ_SIZE)
-            except OSError as err:
-                self.stats.last_error = str(err) or type(err).__name__
-                return
-            if not data:
-                self.stats.last_error = "closed by the receiver"
-                return
-            self.stats.bytes_in += len(data)
-            lines = decoder.feed(data)
-            if not lines:
-                continue  # garbage is no sign of life
-            self._alive()
-            dispatched = False
-            for line in lines:
-                dispatched |= self._receive(line)
-            if dispatched:
-                self._end_batch()
+    def _received(self, data: bytes) -> None:
+        lines = self._decoder.feed(data)
+        if not lines:
+            return  # garbage is no sign of life
+        self._alive()
+        dispatched = False
+        for line in lines:
+            dispatched |= self._receive(line)
+        if dispatched:
+            self._end_batch()
 
     def _receive(self, line: str) -> bool:
         """Answer the command in flight and pass the message on; False for ``R``."""
@@ -214,74 +197,53 @@ class Client(Connection[PioneerStats]):
         self._dispatch(message)
         return True
 
-    async def _write_loop(self, writer: asyncio.StreamWriter) -> None:
+    async def _deliver(self, pending: _Pending) -> None:
         loop = asyncio.get_running_loop()
-        while True:
-            pending = await self._queue.get()
-            if pending.done.done():
-                continue
-            # Until settled, the command is the writer's: a drop fails it (_fail_pending).
-            self._current = pending
-            answer: Message | None = None
-            for attempt in range(self._busy_retries + 1):
-                if attempt:
-                    self.stats.busy_retries += 1
-                    await asyncio.sleep(self._busy_delay)
-                future: asyncio.Future[Message] = loop.create_future()
-                self._in_flight = (pending, future)
-                try:
-                    if not await self._write(writer, pending.line):
-                        return
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(pending.timeout):
-                            answer = await future
-                finally:
-                    self._in_flight = None
-                if not (isinstance(answer, ErrorReply) and answer.busy):
-                    break
-            self._current = None
-            _settle(pending, answer, self.stats)
+        answer: Message | None = None
+        for attempt in range(self._busy_retries + 1):
+            if attempt:
+                self.stats.busy_retries += 1
+                await asyncio.sleep(self._busy_delay)
+            future: asyncio.Future[Message] = loop.create_future()
+            self._in_flight = (pending, future)
+            try:
+                await self._transmit(pending.line)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(pending.timeout):
+                        answer = await future
+            finally:
+                self._in_flight = None
+            if not (isinstance(answer, ErrorReply) and answer.busy):
+                break
+        _settle(pending, answer, self.stats)
 
-    async def _write(self, writer: asyncio.StreamWriter, line: str) -> bool:
-        """Write one command, paced, woken first after a quiet spell; False if lost."""
+    async def _transmit(self, line: str) -> None:
+        """Write one command, paced, woken first after a quiet spell."""
         loop = asyncio.get_running_loop()
-        wait = self._last_write + self._pacing - loop.time()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        try:
-            if self._wake_after is not None and loop.time() - self._last_command >= (
-                self._wake_after
-            ):
-                self.stats.wakes += 1
-                writer.write(WAKE)
-                await writer.drain()
-                await asyncio.sleep(self._wake_delay)
-            writer.write(encode(line))
-            await writer.drain()
-        except OSError as err:
-            self.stats.last_error = str(err) or type(err).__name__
-            return False
-        self._last_write = self._last_command = loop.time()
+        await self._pace()
+        if self._wake_after is not None and loop.time() - self._last_command >= self._wake_after:
+            self.stats.wakes += 1
+            await self._write(WAKE)
+            await asyncio.sleep(self._wake_delay)
+        await self._write(encode(line))
+        self._last_command = loop.time()
         self.stats.messages_out += 1
-        return True
 
-    def _probe(self) -> None:
-        sent: asyncio.Future[Message | None] = asyncio.get_running_loop().create_future()
-        sent.add_done_callback(_consume)
+    def _outcome(self, pending: _Pending) -> asyncio.Future[Any]:
+        return pending.done
+
+    def _fail_waiters(self, reason: str) -> None:
+        """Nothing to do: here every request is a send, settled with the others."""
+
+    def _probe(self) -> _Pending:
         expect = expected_reply(self._keepalive_query)
-        self._queue.put_nowait(
-            _Pending(self._keepalive_query, expect, self._keepalive_timeout, False, sent)
+        return _Pending(
+            self._keepalive_query,
+            expect,
+            self._keepalive_timeout,
+            False,
+            asyncio.get_running_loop().create_future(),
         )
-
-    def _fail_pending(self, reason: str) -> None:
-        """Fail queued and in-flight commands: the connection they needed is gone."""
-        current, self._current = self._current, None
-        if current is not None and not current.done.done():
-            current.done.set_exception(ConnectionClosedError(reason))
-        while not self._queue.empty():
-            pending = self._queue.get_nowait()
-            if not pending.done.done():
-                pending.done.set_exception(ConnectionClosedError(reason))
 
 
 def _settle(pending: _Pending, answer: Message | None, stats: PioneerStats) -> None:
@@ -303,9 +265,3 @@ def _settle(pending: _Pending, answer: Message | None, stats: PioneerStats) -> N
             done.set_exception(CommandError(answer.code, pending.line))
     else:
         done.set_result(answer if pending.strict else None)
-
-
-def _consume(future: asyncio.Future[Message | None]) -> None:
-    """Retrieve a fire-and-forget future's outcome so asyncio does not warn about it."""
-    if not future.cancelled():
-        future.exception()
