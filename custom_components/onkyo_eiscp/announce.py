@@ -174,7 +174,8 @@ class Announcer:
             await _attempt("restore muting", lambda: zone.set_mute(True))
         if before.source is not None:
             await _attempt("restore the input", lambda: zone.select_source(before.source or ""))
-        if before.net_playing and before.source == NET_SELECTOR:
+        # No input known (a network player has none): what played was the network player.
+        if before.net_playing and before.source in (NET_SELECTOR, None):
             await _attempt("resume network playback", zone.play_network)
         if not before.power:
             await _attempt("turn the zone off", lambda: zone.set_power(False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import logging
 from typing import Any
 from urllib.parse import urlparse
@@ -32,11 +33,14 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 
 from .const import (
+    CONF_ANNOUNCE_TIME_LIMIT,
+    CONF_ANNOUNCE_VOLUME,
     CONF_PIONEER_FACTS,
     CONF_PROTOCOL,
     CONF_RELEASE_WHILE_OFF,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
+    DEFAULT_ANNOUNCE_TIME_LIMIT,
     DEFAULT_RELEASE_WHILE_OFF,
     DEFAULT_VOLUME_LIMIT,
     DISCOVERY_TIMEOUT,
@@ -352,6 +356,28 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+def _announce_schema(options: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    """Announcements: their volume (empty: the current one) and how long one may play."""
+    return {
+        vol.Optional(
+            CONF_ANNOUNCE_VOLUME,
+            description={"suggested_value": options.get(CONF_ANNOUNCE_VOLUME)},
+        ): NumberSelector(
+            NumberSelectorConfig(
+                min=0, max=100, step=1, unit_of_measurement="%", mode=NumberSelectorMode.SLIDER
+            )
+        ),
+        vol.Required(
+            CONF_ANNOUNCE_TIME_LIMIT,
+            default=options.get(CONF_ANNOUNCE_TIME_LIMIT, DEFAULT_ANNOUNCE_TIME_LIMIT),
+        ): NumberSelector(
+            NumberSelectorConfig(
+                min=5, max=3600, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+            )
+        ),
+    }
+
+
 class OnkyoOptionsFlow(OptionsFlowWithReload):
     """Volume limit, releasing the connection while off, and which inputs to show."""
 
@@ -361,7 +387,10 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             # Merge: keys the form did not show (the inputs of an entry that is not
             # loaded, whose device's inputs are unknown) keep their saved values.
-            return self.async_create_entry(data={**entry.options, **user_input})
+            data = {**entry.options, **user_input}
+            if CONF_ANNOUNCE_VOLUME not in user_input:
+                data.pop(CONF_ANNOUNCE_VOLUME, None)  # emptied: announce at the current volume
+            return self.async_create_entry(data=data)
         options = entry.options
         schema: dict[vol.Marker, Any] = {
             vol.Required(
@@ -378,6 +407,7 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
                 default=options.get(CONF_RELEASE_WHILE_OFF, DEFAULT_RELEASE_WHILE_OFF),
             )
         ] = BooleanSelector()
+        schema.update(_announce_schema(options))
         info = await self._async_device_info(entry)
         selectors = info.selectors if info is not None else ()
         if selectors:

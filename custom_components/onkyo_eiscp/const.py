@@ -9,6 +9,11 @@ DOMAIN: Final = "onkyo_eiscp"
 CONF_VOLUME_LIMIT: Final = "volume_limit"
 CONF_SOURCES: Final = "sources"
 DEFAULT_VOLUME_LIMIT: Final = 100
+# Announcements through the device's renderer: their volume in % of Home Assistant's
+# volume scale (absent: the zone's current volume), and the seconds one may play.
+CONF_ANNOUNCE_VOLUME: Final = "announce_volume"
+CONF_ANNOUNCE_TIME_LIMIT: Final = "announce_time_limit"
+DEFAULT_ANNOUNCE_TIME_LIMIT: Final = 120
 
 # Seconds the config flow gives a device to connect and identify itself.
 VALIDATE_TIMEOUT: Final = 5.0

@@ -59,6 +59,8 @@ from .eiscp.lists import (
 )
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .eiscp.settings import SETTING_ZONES
+from .renderer import RendererError
+from .speaker import InvalidMediaUrlError, Speaker, renderer_error
 from .state import DeviceState, Topic
 
 if TYPE_CHECKING:
@@ -130,6 +132,7 @@ class OnkyoCoordinator:
         self._recheck_timer: CALLBACK_TYPE | None = None
         self._setting_listeners: list[Callable[[str], None]] = []
         self._settings_store = settings_store(hass, entry.entry_id)
+        self.speaker = Speaker(self)  # the device's renderer: URLs and announcements
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -140,6 +143,7 @@ class OnkyoCoordinator:
         self._unsubscribers.append(self.client.add_batch_listener(self._flush))
         self._unsubscribers.append(self.client.add_connection_listener(self._on_connection))
         self._query(self.capabilities.connect_queries)
+        self.speaker.async_start()
 
     async def async_shutdown(self) -> None:
         """Stop listening and close the connection."""
@@ -148,6 +152,7 @@ class OnkyoCoordinator:
         self._unsubscribers.clear()
         ir.async_delete_issue(self.hass, DOMAIN, self.not_responding_issue_id)
         self._cancel_release_timers()
+        await self.speaker.async_shutdown()
         for waiter, _, _ in self._nst_waiters:
             waiter.cancel()
         for task in list(self._background):
@@ -624,6 +629,14 @@ def action_errors(host: str) -> Iterator[None]:
     """
     try:
         yield
+    except InvalidMediaUrlError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_media_url",
+            translation_placeholders={"media_id": err.media_id},
+        ) from err
+    except RendererError as err:
+        raise renderer_error(err, host) from err
     except ListError as err:
         raise list_error(err) from err
     except (ValueError, FrameError) as err:

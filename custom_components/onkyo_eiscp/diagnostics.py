@@ -12,7 +12,17 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 
-TO_REDACT = {CONF_HOST, "host", "mac", "serial", "identifier", "unique_id", "model_icon_url"}
+TO_REDACT = {
+    CONF_HOST,
+    "host",
+    "mac",
+    "serial",
+    "identifier",
+    "unique_id",
+    "model_icon_url",
+    "location",
+    "udn",
+}
 
 
 async def async_get_config_entry_diagnostics(
@@ -34,6 +44,7 @@ async def async_get_config_entry_diagnostics(
             "receiver_info": info,
             "state": _state(coordinator),
             "connection": coordinator.diagnostics(),
+            "renderer": coordinator.speaker.diagnostics(),
         },
         TO_REDACT,
     )

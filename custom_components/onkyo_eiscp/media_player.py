@@ -13,6 +13,7 @@ from homeassistant.components.media_player.browse_media import (
     SearchMediaQuery,
 )
 from homeassistant.components.media_player.const import (
+    ATTR_MEDIA_ANNOUNCE,
     ATTR_MEDIA_ENQUEUE,
     MediaPlayerDeviceClass,
     MediaPlayerEnqueue,
@@ -205,7 +206,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
 
     def _update_player(self, net: NetState) -> None:
         """The network player's controls and what it plays (none on another input)."""
-        features = self._static_features
+        features = self._static_features | self.coordinator.speaker.features(self.zone)
         if net is not _NOTHING_PLAYING:
             features |= _PLAYBACK_FEATURES
             if net.shuffle not in (None, ShuffleState.DISABLED):
@@ -254,6 +255,15 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         if self._zone.source != browse.NET_SELECTOR:
             await self.coordinator.async_send(cmd.select_source(self.zone, browse.NET_SELECTOR))
         await self.coordinator.async_send(cmd.select_net_service(service))
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the coordinator, and the speaker (URLs once its renderer is found)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.speaker.async_add_listener(
+                lambda: self._handle_coordinator_update({DeviceField.NET})
+            )
+        )
 
     async def async_get_media_image(self) -> tuple[bytes | None, str | None]:
         """Streamed art from memory; linked art fetched by Home Assistant's proxy."""
@@ -397,7 +407,17 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     async def async_browse_media(
         self, media_content_type: MediaType | str | None = None, media_content_id: str | None = None
     ) -> BrowseMedia:
-        """The device's services, storage and presets, and the lists they open."""
+        """The device's services, storage and presets, and the lists they open.
+
+        With a renderer, Home Assistant's media sources are offered beside them.
+        """
+        if self.supported_features & MediaPlayerEntityFeature.MEDIA_ANNOUNCE:
+            return await self.coordinator.speaker.async_browse_media(
+                media_content_id, self._device_tree
+            )
+        return await self._device_tree(media_content_id)
+
+    async def _device_tree(self, media_content_id: str | None) -> BrowseMedia:
         return await media_browser.async_browse(self.coordinator, self.zone, media_content_id)
 
     async def async_search_media(self, query: SearchMediaQuery) -> SearchMedia:
@@ -412,13 +432,29 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         A preset is media type ``radio`` or ``channel`` with the preset number, recalled
         in this zone; a station written "FM 91.50" or "AM 1008" is tuned directly. A service
         needs the zone on and on its NET input: both are sent first when needed.
+        A URL or a media-source id plays through the device's renderer (``announce``:
+        then the zone is put back as it was).
         """
-        await self._play_media(media_type, media_id, kwargs.get(ATTR_MEDIA_ENQUEUE))
+        await self._play_media(
+            media_type,
+            media_id,
+            kwargs.get(ATTR_MEDIA_ENQUEUE),
+            announce=bool(kwargs.get(ATTR_MEDIA_ANNOUNCE)),
+        )
 
     @onkyo_action
     async def _play_media(
-        self, media_type: MediaType | str, media_id: str, enqueue: MediaPlayerEnqueue | None = None
+        self,
+        media_type: MediaType | str,
+        media_id: str,
+        enqueue: MediaPlayerEnqueue | None = None,
+        *,
+        announce: bool = False,
     ) -> None:
+        speaker = self.coordinator.speaker
+        if self.zone is Zone.MAIN and speaker.handles(media_type, media_id, announce):
+            await speaker.async_play_media(self.entity_id, media_id, announce=announce)
+            return
         if media_id.startswith("eiscp:"):  # browsed, searched or stored: walk to it and play
             await media_browser.async_play(
                 self.coordinator, self.zone, media_id, enqueue, self._start_service

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 import contextlib
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import importlib.util
+import io
 import json
 import os
 from pathlib import Path
@@ -21,9 +23,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 from urllib.request import Request, urlopen
+import wave
 
 import pytest
 import pytest_socket
@@ -33,6 +37,9 @@ from virtual_receiver import DEMO_PLAYLIST
 ROOT = Path(__file__).resolve().parents[2]
 HASS = Path(sys.executable).parent / "hass"
 ENTITY = "media_player.onkyo_ns_6130"
+# The renderer answers unicast M-SEARCH where the integration asks: UDP 1900 of the host.
+SSDP_PORT = 1900
+MEDIA_ANNOUNCE = 1048576  # MediaPlayerEntityFeature.MEDIA_ANNOUNCE
 
 BROWSER_FLAGS = [
     "--no-sandbox",
@@ -82,6 +89,7 @@ class Stack:
     receiver_log: Path
     api: Any
     http_port: int
+    media: MediaServer
 
     def config(self) -> dict[str, Any]:
         """Home Assistant's core configuration (version, state, country, ...)."""
@@ -114,10 +122,71 @@ class Stack:
             self.token,
         )
 
+    def call(self, service: str, data: dict[str, Any]) -> None:
+        """Call a media_player service for the media player with ``data``."""
+        self.api.call(
+            f"{self.base}/api/services/media_player/{service}",
+            "POST",
+            {"entity_id": ENTITY, **data},
+            self.token,
+        )
+
     def state(self) -> dict[str, Any]:
         """The media player's state."""
         result: dict[str, Any] = self.api.call(f"{self.base}/api/states/{ENTITY}", token=self.token)
         return result
+
+
+def _speech(seconds: float) -> bytes:
+    """A silent WAV file of ``seconds``: what a text-to-speech engine hands over."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(b"\x80" * int(8000 * seconds))
+    return buffer.getvalue()
+
+
+class MediaServer:
+    """Serves one WAV file on loopback, as Home Assistant serves a TTS answer; logs requests."""
+
+    def __init__(self) -> None:
+        """Serve ``/speech.wav`` on a free port until :meth:`close`."""
+        self.requests: list[str] = []
+        body = _speech(40.0)  # two seconds at the receiver's --tick 0.05
+        requests = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, send_body: bool) -> None:
+                requests.append(f"{self.command} {self.path}")
+                if self.path != "/speech.wav":
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "audio/wav")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                self._answer(True)
+
+            def do_HEAD(self) -> None:
+                self._answer(False)
+
+            def log_message(self, *args: object) -> None:
+                """Quiet."""
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/speech.wav"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        """Stop serving."""
+        self._server.shutdown()
+        self._server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +227,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
                         "--art-port",
                         "0",
                         "--log-commands",
+                        "--upnp",
+                        "--upnp-port",
+                        str(_free_port()),
+                        "--ssdp-port",
+                        str(SSDP_PORT),
                     ],
                     cwd=ROOT,
                     env=env,
@@ -175,7 +249,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Generator[Stack]:
             api.wait_until_up(base, 240, lambda: hass.poll() is None)  # fails fast on a crash
             token = api.onboard(base)
             api.add_device(base, token, "127.0.0.1", device_port)
-            yield Stack(base, token, receiver_log, api, http_port)
+            stack = Stack(base, token, receiver_log, api, http_port, MediaServer())
+            yield stack
+            stack.media.close()
         finally:
             for process in processes:
                 process.terminate()
@@ -322,6 +398,50 @@ def test_browser_shows_the_track(stack: Stack, tmp_path: Path) -> None:
                 page.screenshot(path=str(shots / "player_dialog.png"))
         finally:
             browser.close()
+
+
+def test_announcement_plays_on_the_device_and_restores_it(stack: Stack) -> None:
+    """A TTS-like announcement through Home Assistant: fetched and played, then put back.
+
+    The integration finds the receiver's renderer by itself (unicast M-SEARCH to the
+    device's host); the player then offers announcements. The device fetches the sound,
+    plays it (the player shows its title), and afterwards plays its playlist again at
+    the volume it had.
+    """
+    _wait(
+        lambda: stack.state()["attributes"].get("supported_features", 0) & MEDIA_ANNOUNCE,
+        60,
+        "the media renderer to be found",
+    )
+    stack.service("media_play")  # an earlier test may have paused it
+    _wait(lambda: stack.state()["state"] == "playing", 60, "the player to play")
+    before = stack.state()["attributes"]
+    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
+    stack.call(
+        "play_media",
+        {
+            "media_content_id": stack.media.url,
+            "media_content_type": "music",
+            "announce": True,
+        },
+    )
+    assert "GET /speech.wav" in stack.media.requests  # the device fetched it
+    _wait(lambda: stack.state()["state"] == "playing", 30, "the playlist to play again")
+    after = stack.state()["attributes"]
+    assert after.get("source") == before.get("source")
+    assert after.get("volume_level") == before.get("volume_level")
+    assert after["media_title"] in {track.title for track in DEMO_PLAYLIST}
+
+    # While it played, the player showed the announcement (the device's own report).
+    def announced() -> bool:
+        history = stack.api.call(
+            f"{stack.base}/api/history/period/{since}?filter_entity_id={ENTITY}"
+            "&significant_changes_only=0",  # a new title is no change of state
+            token=stack.token,
+        )
+        return any(s["attributes"].get("media_title") == "speech.wav" for s in history[0])
+
+    _wait(announced, 30, "the announcement in the player's history")
 
 
 def test_media_browser_plays_a_track(stack: Stack) -> None:

@@ -12,9 +12,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.onkyo_eiscp.const import (
+    CONF_ANNOUNCE_TIME_LIMIT,
+    CONF_ANNOUNCE_VOLUME,
     CONF_RELEASE_WHILE_OFF,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
+    DEFAULT_ANNOUNCE_TIME_LIMIT,
     DOMAIN,
 )
 from custom_components.onkyo_eiscp.eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
@@ -31,6 +34,9 @@ from virtual_receiver import VirtualReceiver
 from .helpers import free_port, not_eiscp_server, save_nri, until
 
 FLOW = "custom_components.onkyo_eiscp.config_flow"
+
+# The options of announcements through the renderer (tests/ha/test_announce.py).
+ANNOUNCE_KEYS = {CONF_ANNOUNCE_VOLUME, CONF_ANNOUNCE_TIME_LIMIT}
 
 
 @pytest.fixture(autouse=True)
@@ -500,10 +506,21 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     assert result["type"] is FlowResultType.FORM
     schema = result["data_schema"].schema
-    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_RELEASE_WHILE_OFF, CONF_SOURCES}
+    assert {str(key) for key in schema} == {
+        CONF_VOLUME_LIMIT,
+        CONF_RELEASE_WHILE_OFF,
+        CONF_SOURCES,
+        *ANNOUNCE_KEYS,
+    }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {CONF_VOLUME_LIMIT: 60, CONF_RELEASE_WHILE_OFF: True, CONF_SOURCES: ["10", "2B"]},
+        {
+            CONF_VOLUME_LIMIT: 60,
+            CONF_RELEASE_WHILE_OFF: True,
+            CONF_SOURCES: ["10", "2B"],
+            CONF_ANNOUNCE_VOLUME: 40,
+            CONF_ANNOUNCE_TIME_LIMIT: 60,
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -511,6 +528,8 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
         CONF_VOLUME_LIMIT: 60,
         CONF_RELEASE_WHILE_OFF: True,
         CONF_SOURCES: ["10", "2B"],
+        CONF_ANNOUNCE_VOLUME: 40,
+        CONF_ANNOUNCE_TIME_LIMIT: 60,
     }
     assert init_integration.state.recoverable
 
@@ -525,11 +544,16 @@ async def test_options_flow_of_an_entry_not_loaded(hass: HomeAssistant) -> None:
     assert {str(key) for key in result["data_schema"].schema} == {
         CONF_VOLUME_LIMIT,
         CONF_RELEASE_WHILE_OFF,
+        *ANNOUNCE_KEYS,
     }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_VOLUME_LIMIT: 70}
     )
-    assert entry.options == {CONF_VOLUME_LIMIT: 70, CONF_RELEASE_WHILE_OFF: False}
+    assert entry.options == {
+        CONF_VOLUME_LIMIT: 70,
+        CONF_RELEASE_WHILE_OFF: False,
+        CONF_ANNOUNCE_TIME_LIMIT: DEFAULT_ANNOUNCE_TIME_LIMIT,
+    }
 
 
 async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
@@ -552,7 +576,7 @@ async def test_device_without_nri_gets_a_main_zone_and_common_inputs(
         assert state.attributes["source_list"] == [SELECTOR_NAMES[c] for c in FALLBACK_SELECTORS]
         result = await hass.config_entries.options.async_init(entry.entry_id)
         keys = {str(key) for key in result["data_schema"].schema}
-        assert keys == {CONF_VOLUME_LIMIT, CONF_RELEASE_WHILE_OFF, CONF_SOURCES}
+        assert keys == {CONF_VOLUME_LIMIT, CONF_RELEASE_WHILE_OFF, CONF_SOURCES, *ANNOUNCE_KEYS}
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
 
@@ -572,12 +596,14 @@ async def test_options_flow_of_an_entry_not_loaded_keeps_the_inputs(hass: HomeAs
     assert {str(key) for key in result["data_schema"].schema} == {
         CONF_VOLUME_LIMIT,
         CONF_RELEASE_WHILE_OFF,
+        *ANNOUNCE_KEYS,
     }
     await hass.config_entries.options.async_configure(result["flow_id"], {CONF_VOLUME_LIMIT: 70})
     assert entry.options == {
         CONF_VOLUME_LIMIT: 70,
         CONF_RELEASE_WHILE_OFF: False,
         CONF_SOURCES: ["10", "2B"],
+        CONF_ANNOUNCE_TIME_LIMIT: DEFAULT_ANNOUNCE_TIME_LIMIT,
     }
 
 
@@ -595,7 +621,12 @@ async def test_options_flow_of_an_entry_not_loaded_offers_the_saved_inputs(
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     schema = result["data_schema"].schema
-    assert {str(key) for key in schema} == {CONF_VOLUME_LIMIT, CONF_RELEASE_WHILE_OFF, CONF_SOURCES}
+    assert {str(key) for key in schema} == {
+        CONF_VOLUME_LIMIT,
+        CONF_RELEASE_WHILE_OFF,
+        CONF_SOURCES,
+        *ANNOUNCE_KEYS,
+    }
     offered = [option["value"] for option in schema[CONF_SOURCES].config["options"]]
     assert offered == [s.id for s in parse_nri(receiver.nri_xml).selectors if s.enabled]
     await hass.config_entries.options.async_configure(
@@ -605,6 +636,7 @@ async def test_options_flow_of_an_entry_not_loaded_offers_the_saved_inputs(
         CONF_VOLUME_LIMIT: 80,
         CONF_RELEASE_WHILE_OFF: False,
         CONF_SOURCES: ["10"],
+        CONF_ANNOUNCE_TIME_LIMIT: DEFAULT_ANNOUNCE_TIME_LIMIT,
     }
 
 
