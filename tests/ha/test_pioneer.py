@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.onkyo_eiscp.const import (
     CONF_PIONEER_FACTS,
     CONF_PROTOCOL,
+    CONF_SOURCES,
     CONF_VOLUME_LIMIT,
     DOMAIN,
     PROTOCOL_PIONEER,
@@ -49,6 +50,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from virtual_receiver import VirtualReceiver
 from virtual_receiver.pioneer import HDZONE, MAIN, VSX_1021, ZONE2, ZONE3, VirtualPioneer
 
 from .helpers import free_port, state_until, until
@@ -415,3 +417,52 @@ async def test_sound_modes_are_those_the_receiver_can_take(
     assert [LISTENING_MODE_NAMES[code] for code in LISTENING_MODE_TO_PIONEER] == modes
     await _call(hass, SERVICE_SELECT_SOUND_MODE, MAIN_PLAYER, **{ATTR_SOUND_MODE: "Stereo"})
     assert pioneer.device.listening_mode == "0009"
+
+
+async def test_ssdp_skips_a_port_that_does_not_speak_pioneer(
+    hass: HomeAssistant, pioneer: VirtualPioneer
+) -> None:
+    """Something that accepts but does not answer ``?P`` (an eISCP device) is passed over."""
+    info = SsdpServiceInfo(
+        ssdp_usn=f"uuid:{UDN}",
+        ssdp_st="urn:schemas-upnp-org:device:MediaRenderer:1",
+        ssdp_location=pioneer.description_url,
+        upnp={"manufacturer": "PIONEER CORPORATION", "modelName": "VSX-1021"},
+    )
+    async with VirtualReceiver("TX-NR686", udp=False) as other:
+        with patch(f"{FLOW}.PIONEER_PORTS", (other.port, pioneer.port)):
+            result = await hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_SSDP}, data=info
+            )
+            assert result["type"] is FlowResultType.FORM
+            result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PORT] == pioneer.port
+    await hass.async_block_till_done()
+
+
+async def test_manual_flow_on_a_pioneer_port_finds_an_eiscp_device(hass: HomeAssistant) -> None:
+    """On a legacy Pioneer port where an eISCP device answers, eISCP is tried next."""
+    async with VirtualReceiver("TX-NR686", udp=False) as receiver:
+        with patch(f"{FLOW}.PIONEER_PORTS", (receiver.port,)):
+            result = await _manual(hass, receiver.host, receiver.port)
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"].get(CONF_PROTOCOL) != PROTOCOL_PIONEER
+        assert result["result"].unique_id == receiver.identifier
+        await hass.async_block_till_done()
+        await hass.config_entries.async_unload(result["result"].entry_id)
+        await hass.async_block_till_done()
+
+
+async def test_options_of_a_pioneer_entry_not_loaded_offer_its_inputs(
+    hass: HomeAssistant, pioneer: VirtualPioneer
+) -> None:
+    """An entry that is not set up offers the inputs its saved interview found."""
+    config_entry = _entry(pioneer)
+    config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    schema = result["data_schema"].schema
+    selector = next(value for key, value in schema.items() if str(key) == CONF_SOURCES)
+    labels = [option["label"] for option in selector.config["options"]]
+    assert labels == [name for _, name in FACTS.inputs]
