@@ -8,6 +8,12 @@ DOMAIN: Final = "onkyo_eiscp"
 
 CONF_VOLUME_LIMIT: Final = "volume_limit"
 CONF_SOURCES: Final = "sources"
+# Options: the user's names for inputs ({SLI code: name}) and listening modes ({LMD
+# code: name}, shared by every zone's modes), and the listening modes offered on the
+# main zone (a list of LMD codes; absent: every mode the device has).
+CONF_SOURCE_NAMES: Final = "source_names"
+CONF_LISTENING_MODE_NAMES: Final = "listening_mode_names"
+CONF_LISTENING_MODES: Final = "listening_modes"
 DEFAULT_VOLUME_LIMIT: Final = 100
 # Announcements through the device's renderer: their volume in % of Home Assistant's
 # volume scale (absent: the zone's current volume), and the seconds one may play.
