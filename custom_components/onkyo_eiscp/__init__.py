@@ -20,6 +20,8 @@ from .const import (
     DOMAIN,
     KEEPALIVE_IDLE,
     KEEPALIVE_TIMEOUT,
+    PACING,
+    PIONEER_PACING,
     PROTOCOL_PIONEER,
     SETUP_TIMEOUT,
     VERIFY_DELAY,
@@ -89,7 +91,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
     if entry.data.get(CONF_PROTOCOL) == PROTOCOL_PIONEER:
         return await _async_setup_pioneer(hass, entry, identifier)
     saved = await async_load_saved_info(hass, identifier)
-    client = Client(host, port, keepalive_idle=KEEPALIVE_IDLE, keepalive_timeout=KEEPALIVE_TIMEOUT)
+    client = Client(
+        host,
+        port,
+        pacing=PACING,
+        keepalive_idle=KEEPALIVE_IDLE,
+        keepalive_timeout=KEEPALIVE_TIMEOUT,
+    )
     try:
         await client.connect()
         identity = None if saved is not None else await identify(client, timeout=SETUP_TIMEOUT)
@@ -145,7 +153,11 @@ async def _async_setup_pioneer(
     host, port = entry.data[CONF_HOST], entry.data[CONF_PORT]
     client = BridgeClient(
         PioneerClient(
-            host, port, keepalive_idle=KEEPALIVE_IDLE, keepalive_timeout=KEEPALIVE_TIMEOUT
+            host,
+            port,
+            pacing=PIONEER_PACING,
+            keepalive_idle=KEEPALIVE_IDLE,
+            keepalive_timeout=KEEPALIVE_TIMEOUT,
         )
     )
     saved: dict[str, Any] | None = entry.data.get(CONF_PIONEER_FACTS)

@@ -21,6 +21,10 @@ CONF_ANNOUNCE_VOLUME: Final = "announce_volume"
 CONF_ANNOUNCE_TIME_LIMIT: Final = "announce_time_limit"
 DEFAULT_ANNOUNCE_TIME_LIMIT: Final = 120
 
+# Seconds between two writes to the device: eISCP devices lose commands sent closer
+# together, and legacy Pioneer receivers drop those sent faster than about 100 ms.
+PACING: Final = 0.05
+PIONEER_PACING: Final = 0.1
 # Seconds the config flow gives a device to connect and identify itself.
 VALIDATE_TIMEOUT: Final = 5.0
 # Seconds setup waits for the receiver-information reply before retrying later.

@@ -25,6 +25,20 @@ def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/onkyo_eiscp."""
 
 
+@pytest.fixture(autouse=True)
+def _fast_pacing() -> Generator[None]:
+    """Write to the virtual receivers 5 ms apart, not 50 or 100 ms.
+
+    The virtual receivers keep up with any pace; pacing itself is the library's and is
+    tested there (tests/library). Without this, every setup's queries take about 2.5 s.
+    """
+    with (
+        patch("custom_components.onkyo_eiscp.PACING", 0.005),
+        patch("custom_components.onkyo_eiscp.PIONEER_PACING", 0.01),
+    ):
+        yield
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots that serialize Home Assistant objects without volatile fields."""
