@@ -206,6 +206,45 @@ async def test_a_folder_of_1000_tracks_lists_completely(
     assert receiver.state.net.title == "Track 1000"
 
 
+async def test_a_later_page_does_not_read_the_list_from_its_top_again(
+    nav: ListNavigator, receiver: VirtualReceiver, protocol: ListProtocol
+) -> None:
+    """Paging reads only the new page: no scrolling back up, no item asked for twice."""
+    big = "eiscp:nsv:F0/Big%20Folder"
+    first = await nav.browse(big, count=30)
+    receiver.clear_received()
+    later = await nav.browse(big, start=30, count=30)
+    assert _titles(later) == [f"Track {n:04d}" for n in range(31, 61)]
+    assert [item.content_id for item in later.items] == [
+        ContentId.parse(f"{big}/Track%20{n:04d}") for n in range(31, 61)
+    ]
+    keys = [sent for sent in receiver.received if sent.startswith("NTC")]
+    reads = [sent for sent in receiver.received if sent.startswith("NLAL")]
+    if protocol is ListProtocol.LINES:
+        assert "NTCUP" not in keys
+        assert len(keys) <= 30  # one DOWN per line scrolled onto, from where page 1 ended
+    else:
+        assert keys == []
+        assert [int(r[10:14], 16) for r in reads] == [30]  # only the new page's items
+    receiver.clear_received()
+    again = await nav.browse(big, start=0, count=30)  # back to page 1: still known
+    assert again.items == first.items
+    assert not [s for s in receiver.received if s.startswith(("NTC", "NLAL"))]
+
+
+async def test_a_list_the_device_changes_is_read_again(
+    nav: ListNavigator, receiver: VirtualReceiver
+) -> None:
+    """Another controller reorders the queue shown (same size): the device's new order."""
+    for track in ("My%20Oh%20My", "Barbie%20Girl", "Calling%20You"):
+        await nav.enqueue(f"{AQUARIUM}/{track}")
+    assert _titles(await nav.queue()) == ["My Oh My", "Barbie Girl", "Calling You"]
+    async with Client(receiver.host, receiver.port, pacing=0.0) as phone:
+        await phone.send("PQO00000002")
+        await phone.query("NLT")
+    assert _titles(await nav.queue()) == ["Barbie Girl", "Calling You", "My Oh My"]
+
+
 async def test_a_stored_id_plays_after_another_controller_moved_the_device(
     receiver: VirtualReceiver, client: Client, nav: ListNavigator, protocol: ListProtocol
 ) -> None:

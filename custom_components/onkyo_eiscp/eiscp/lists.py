@@ -39,6 +39,7 @@ from .messages import (
     ListLine,
     ListTitle,
     ListUI,
+    ListUpdate,
     ListXml,
     Message,
     NotAvailable,
@@ -405,6 +406,12 @@ class ListNavigator:
         # Where our last walk left the device: the id and the NLT seen at each depth.
         self._at: ContentId | None = None
         self._trail: tuple[ListTitle, ...] = ()
+        # The items read of each list on the trail, by the list's identity (its NLT), so
+        # that reading a later page (or finding an item again) does not walk the list from
+        # its top again. Dropped when the device changes a list (NLU), when a list leaves
+        # the trail, when the device no longer has an item where it was read, and when
+        # the connection drops.
+        self._read_items: dict[_ListKey, dict[int, _Raw]] = {}
         self._unsubscribe = (
             client.add_message_listener(self._on_message),
             client.add_connection_listener(self._on_connection),
@@ -546,11 +553,20 @@ class ListNavigator:
 
     # --- messages ---------------------------------------------------------------------
 
+    def _moved_to(self, at: ContentId, trail: tuple[ListTitle, ...]) -> None:
+        """Our walk left the device at ``at``; keep the items read of the lists on its trail."""
+        self._at, self._trail = at, trail
+        kept = {_list_key(title) for title in trail}
+        for key in [key for key in self._read_items if key not in kept]:
+            del self._read_items[key]
+
     def _on_message(self, message: Message) -> None:
         if isinstance(message, ListTitle):
             self._title = message
         elif isinstance(message, ListLine):
             self._feed_line(message)
+        elif isinstance(message, ListUpdate):
+            self._read_items.clear()  # the device changed a list: read it again
         dialog = _dialog(message)
         for waiter in list(self._waiters):
             if waiter.future.done():
@@ -567,6 +583,7 @@ class ListNavigator:
         if connected:
             return
         self._at, self._page = None, _Page()
+        self._read_items.clear()
         for waiter in self._waiters:
             if not waiter.future.done():
                 waiter.future.set_exception(ConnectionClosedError("connection lost"))
@@ -643,7 +660,7 @@ class ListNavigator:
         else:
             current = await self._open(cid.source)
             trail, done = (current,), 0
-            self._at, self._trail = ContentId(cid.source), trail
+            self._moved_to(ContentId(cid.source), trail)
         path = cid.path
         index = done
         while index < len(path):
@@ -663,7 +680,7 @@ class ListNavigator:
                 current = await self._enter(current, found)
                 index += 1
             trail = (*trail, current)
-            self._at, self._trail = ContentId(cid.source, path[:index]), trail
+            self._moved_to(ContentId(cid.source, path[:index]), trail)
         return current
 
     async def _open(self, source: Source) -> ListTitle:
@@ -717,10 +734,11 @@ class ListNavigator:
         if not _same_list(now, expected):
             raise _MovedError(f"shows {now.title!r}, expected {expected.title!r}")
         try:
-            raws = await self._read(now, item.index, 1)
+            raws = await self._read(now, item.index, 1, fresh=True)
         except ListRefusedError as err:
             raise _MovedError(str(err)) from err
         if not raws or raws[0].title != item.title:
+            self._read_items.pop(_list_key(now), None)
             raise _MovedError(f"item {item.index} is no longer {item.title!r}")
         return now
 
@@ -850,7 +868,7 @@ class ListNavigator:
                 raise ContentIdError(f"{step.title!r} is a search: search it with a query")
             if item.can_expand and item.item_class is not ItemClass.UNKNOWN:
                 inside = await self._enter(parent, item)
-                self._at, self._trail = cid, (*self._trail, inside)
+                self._moved_to(cid, (*self._trail, inside))
                 await self._start(inside, await self._first_playable(inside, cid))
             else:
                 await self._start(parent, item)
@@ -929,17 +947,33 @@ class ListNavigator:
             raws.extend(page)
         return raws
 
-    async def _read(self, title: ListTitle, start: int, count: int) -> list[_Raw]:
-        """Items ``start``.. of the list shown (at least one, at most ``count``)."""
+    async def _read(
+        self, title: ListTitle, start: int, count: int, *, fresh: bool = False
+    ) -> list[_Raw]:
+        """Items ``start``.. of the list shown (at least one, at most ``count``).
+
+        Items already read of this list come from memory unless ``fresh``: then, and for
+        the others, the device is asked.
+        """
         if start >= title.items:
             raise IndexOutOfRangeError(
                 f"index {start} is past the end of {title.title!r} ({title.items} items)"
             )
+        known = self._read_items.setdefault(_list_key(title), {})
+        if not fresh and start in known:
+            raws: list[_Raw] = []
+            for index in range(start, min(start + count, title.items)):
+                if (raw := known.get(index)) is None:
+                    break
+                raws.append(raw)
+            return raws
+        raws_read = None
         if self._protocol is not ListProtocol.LINES:
-            raws = await self._read_xml(title, start, count)
-            if raws is not None:
-                return raws
-        return await self._read_lines(title, start, count)
+            raws_read = await self._read_xml(title, start, count)
+        if raws_read is None:
+            raws_read = await self._read_lines(title, start, count)
+        known.update(enumerate(raws_read, start))
+        return raws_read
 
     async def _read_xml(self, title: ListTitle, start: int, count: int) -> list[_Raw] | None:
         sequence = self._next_sequence()
@@ -1093,15 +1127,16 @@ def _content_id(content_id: ContentId | str) -> ContentId:
     return content_id if isinstance(content_id, ContentId) else ContentId.parse(content_id)
 
 
+type _ListKey = tuple[str, ListUI, ListLayer, int, int, str]
+
+
+def _list_key(title: ListTitle) -> _ListKey:
+    """A list's identity as the device reports it (NLT without the cursor)."""
+    return (title.service, title.ui, title.layer, title.layers, title.items, title.title)
+
+
 def _same_list(a: ListTitle, b: ListTitle) -> bool:
-    return (a.service, a.ui, a.layer, a.layers, a.items, a.title) == (
-        b.service,
-        b.ui,
-        b.layer,
-        b.layers,
-        b.items,
-        b.title,
-    )
+    return _list_key(a) == _list_key(b)
 
 
 def _deeper(child: ListTitle, parent: ListTitle) -> bool:
