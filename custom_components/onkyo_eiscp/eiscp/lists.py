@@ -298,6 +298,85 @@ def classify(icon_type: str, icon_id: str, service: str) -> tuple[ItemClass, boo
     return item_class, playing
 
 
+class Icon(StrEnum):
+    """The picture a controller shows for an item, a service or a storage input.
+
+    From the item's icon type and id (NLA ``icontype``/``iconid``, NLS line property)
+    where they say more than its class (an artist, an album, a server, USB), else from
+    its class; for a service from its NSV code.
+    """
+
+    FOLDER = "folder"
+    PLAYLIST = "playlist"
+    TRACK = "track"
+    STATION = "station"
+    PLAY = "play"
+    SEARCH = "search"
+    ARTIST = "artist"
+    ALBUM = "album"
+    SERVER = "server"
+    USB = "usb"
+    ACCOUNT = "account"
+    FAVORITE = "favorite"
+    QUEUE = "queue"
+    RADIO = "radio"  # a radio service
+    STREAMING = "streaming"  # a music streaming service
+
+
+_ICON_BY_TYPE: Final = {
+    "A": Icon.ARTIST,
+    "B": Icon.ALBUM,
+    "N": Icon.SERVER,
+    "a": Icon.ACCOUNT,
+    "c": Icon.FAVORITE,
+}
+_ICON_BY_ID: Final = {
+    "2B": Icon.SERVER,
+    "2C": Icon.SERVER,
+    "31": Icon.USB,
+    "37": Icon.ACCOUNT,
+    "38": Icon.ACCOUNT,
+    "39": Icon.ALBUM,
+    "3C": Icon.FAVORITE,
+    "3E": Icon.ARTIST,
+}
+_ICON_BY_CLASS: Final = {
+    ItemClass.FOLDER: Icon.FOLDER,
+    ItemClass.PLAYLIST: Icon.PLAYLIST,
+    ItemClass.TRACK: Icon.TRACK,
+    ItemClass.STATION: Icon.STATION,
+    ItemClass.PLAY: Icon.PLAY,
+    ItemClass.SEARCH: Icon.SEARCH,
+}
+# Services by NSV code; a code not here (a new service) gets no icon.
+_SERVICE_ICONS: Final = {
+    **dict.fromkeys(("00", "11"), Icon.SERVER),  # Music Server (DLNA), Home Media
+    "01": Icon.FAVORITE,
+    **dict.fromkeys(RADIO_SERVICES, Icon.RADIO),
+    **dict.fromkeys(
+        ("05", "07", "08", "09", "0A", "0B", "0D", "0F", "10", "12", "1A", "1B", "1C"),
+        Icon.STREAMING,
+    ),
+    PLAY_QUEUE: Icon.QUEUE,
+    **dict.fromkeys(("F0", "F1"), Icon.USB),
+}  # fmt: skip
+
+
+def item_icon(icon_type: str, icon_id: str, item_class: ItemClass) -> Icon | None:
+    """An item's icon; None when the device gave none (and its class is unknown)."""
+    icon = _ICON_BY_TYPE.get(icon_type)
+    if icon is None and icon_type not in _BY_ICON_TYPE:  # a type that names a class decides
+        icon = _ICON_BY_ID.get(icon_id.upper())
+    return icon or _ICON_BY_CLASS.get(item_class)
+
+
+def service_icon(source: Source) -> Icon | None:
+    """A source's icon: its service's kind (radio, streaming, server...), USB for an input."""
+    if source.kind is SourceKind.INPUT:
+        return Icon.USB
+    return _SERVICE_ICONS.get(source.code)
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One item of a list, with the content id that plays or opens it."""
@@ -315,6 +394,11 @@ class Item:
     def can_expand(self) -> bool:
         """Whether it opens a list (a search opens one only with a query)."""
         return self.selectable and self.item_class in _CONTAINERS
+
+    @property
+    def icon(self) -> Icon | None:
+        """What to picture it with (see :class:`Icon`)."""
+        return item_icon(self.icon_type, self.icon_id, self.item_class)
 
     @property
     def can_play(self) -> bool:
@@ -1172,6 +1256,7 @@ __all__ = [
     "ContentId",
     "ContentIdError",
     "DialogError",
+    "Icon",
     "IndexOutOfRangeError",
     "Item",
     "ItemClass",
@@ -1190,4 +1275,6 @@ __all__ = [
     "SourceKind",
     "Step",
     "classify",
+    "item_icon",
+    "service_icon",
 ]
