@@ -107,7 +107,7 @@ async def test_every_source_top(
     assert _titles(tunein) == TUNEIN_TOP
     assert str(tunein.items[2].content_id) == "eiscp:nsv:0E/Music"
     server = await nav.browse("eiscp:nsv:00")
-    assert _titles(server) == ["Loopback Media Server"]
+    assert _titles(server) == ["Loopback Media Server", "Sleeping NAS"]
     assert server.items[0].can_expand
     usb = await nav.browse("eiscp:nsv:F0")
     assert _titles(usb) == ["Music", "Big Folder", "Nested", "Repeats"]
@@ -421,18 +421,19 @@ async def test_index_past_the_end(nav: ListNavigator, receiver: VirtualReceiver)
 @pytest.mark.parametrize(
     ("item", "dialogs"),
     [
-        ("Sports/Premium%20Sports", ("ui:3", "popup:TuneIn Premium")),
-        ("Login", ("ui:4", "keyboard:01")),
+        ("0E/Sports/Premium%20Sports", ("ui:3", "popup:TuneIn Premium")),
+        ("0E/Login", ("ui:4", "keyboard:01")),
+        ("00/Sleeping%20NAS", ("popup:Sleeping NAS",)),  # a text popup (NPU) alone
     ],
 )
 async def test_popups_and_login_keyboards_never_hang_a_walk(
-    nav: ListNavigator, receiver: VirtualReceiver, item: str, dialogs: tuple[str, str]
+    nav: ListNavigator, receiver: VirtualReceiver, item: str, dialogs: tuple[str, ...]
 ) -> None:
     """The walk gives up at once with a clear error and closes the dialog."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     with pytest.raises(DialogError) as caught:
-        await nav.browse(f"eiscp:nsv:0E/{item}")
+        await nav.browse(f"eiscp:nsv:{item}")
     assert loop.time() - started < 5
     assert caught.value.dialog in dialogs  # the NLT UI type or the popup/keyboard itself
     assert (receiver.browser.ui, receiver.browser.keyboard) == ("0", None)
