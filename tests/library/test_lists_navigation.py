@@ -245,6 +245,16 @@ async def test_a_list_the_device_changes_is_read_again(
     assert _titles(await nav.queue()) == ["Barbie Girl", "Calling You", "My Oh My"]
 
 
+async def test_a_list_opened_again_is_read_again(
+    nav: ListNavigator, receiver: VirtualReceiver
+) -> None:
+    """What was read of a source's top is not trusted once the walk opens the source again."""
+    await nav.browse("eiscp:nsv:F0/Music")
+    receiver.browser.trees["F0"].children[1].title = "Huge Folder"  # same size, new name
+    top = await nav.browse("eiscp:nsv:F0")
+    assert _titles(top) == ["Music", "Huge Folder", "Nested", "Repeats"]
+
+
 async def test_a_stored_id_plays_after_another_controller_moved_the_device(
     receiver: VirtualReceiver, client: Client, nav: ListNavigator, protocol: ListProtocol
 ) -> None:

@@ -493,8 +493,8 @@ class ListNavigator:
         # The items read of each list on the trail, by the list's identity (its NLT), so
         # that reading a later page (or finding an item again) does not walk the list from
         # its top again. Dropped when the device changes a list (NLU), when a list leaves
-        # the trail, when the device no longer has an item where it was read, and when
-        # the connection drops.
+        # the trail, when a walk opens the source again (as after a lost connection), and
+        # when the device no longer has an item where it was read.
         self._read_items: dict[_ListKey, dict[int, _Raw]] = {}
         self._unsubscribe = (
             client.add_message_listener(self._on_message),
@@ -667,7 +667,6 @@ class ListNavigator:
         if connected:
             return
         self._at, self._page = None, _Page()
-        self._read_items.clear()
         for waiter in self._waiters:
             if not waiter.future.done():
                 waiter.future.set_exception(ConnectionClosedError("connection lost"))
@@ -768,8 +767,9 @@ class ListNavigator:
         return current
 
     async def _open(self, source: Source) -> ListTitle:
-        """Show ``source``'s top list."""
+        """Show ``source``'s top list (read afresh: nothing read before is kept)."""
         self._page = _Page()
+        self._read_items.clear()
         if source.kind is SourceKind.SERVICE:
             message = await self._exchange(
                 commands.select_net_service(source.code),
