@@ -9,7 +9,8 @@ layer count is not the shown list's is refused with an NLA status E, as the list
 
 The trees: TuneIn Radio with the seed's nine-item top menu (stations, a station search
 that answers keyboard input, a login that opens the keyboard, a premium item that opens a
-popup); a Music Server with one DLNA server (artists, albums, tracks, a playlist); USB
+custom popup); a Music Server with one DLNA server (artists, albums, tracks, a playlist) and
+one that is asleep (a text popup, NPU, says so); USB
 storage (the seed's album, nested folders, a folder of 1,000 tracks); the Play Queue.
 """
 
@@ -44,6 +45,7 @@ ICONS: Final = {
     "search": ("S", "2F", "S"),
     "login": ("F", "29", "a"),
     "premium": ("F", "29", "F"),
+    "asleep": ("N", "2C", "F"),  # a server that does not answer
 }
 _CONTAINERS: Final = frozenset({"service", "server", "folder", "artist", "album", "playlist"})
 _PLAYABLE: Final = frozenset({"track", "station", "program"})
@@ -162,7 +164,8 @@ def music_server() -> Node:
                     ),
                     Node("Playlists", "folder", [Node("Evening Mix", "playlist", mix)]),
                 ],
-            )
+            ),
+            Node("Sleeping NAS", "asleep"),
         ],
     )
 
@@ -411,6 +414,11 @@ class Browser:
         if node.kind == "premium":
             self.ui = "3"
             return [*self._show(), f"NCPX----{_PREMIUM_POPUP}"]
+        if node.kind == "asleep":  # only NPU: top title, popup title, message; cursor; buttons
+            self.ui = "3"
+            self._set_title(self.service, self.title_params())
+            text = f"{self.shown.title}\x00{node.title}\x00The server does not respond.\x00"
+            return [f"NPUT{text}1OK\x00"]
         siblings = self.shown.children
         tracks = [n for n in siblings if n.playable and n.track is not None]
         first = 0 if node.kind == "play" else tracks.index(node)

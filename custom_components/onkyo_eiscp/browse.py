@@ -5,25 +5,78 @@ can start; AirPlay, Chromecast and the like are started from the phone instead) 
 presets that hold a station, in every zone with a tuner input. Playing a service selects
 the NET input and sends ``NSV``; playing a preset recalls it in that zone (``PRS``,
 ``PRZ``, ``PR3``, ``PR4``); a station written "FM 91.50" or "AM 1008" is tuned directly.
+
+The browser's own titles ("Presets", "Network services", ...) come translated from the
+``selector.browser`` section of the integration's translations, in the user's language
+(English where a key is not translated): Home Assistant's browser shows titles as given.
+Its icons are small SVG files shipped with the integration, served through the media
+player's own image proxy (see :class:`Labels`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 import re
 
 from homeassistant.components.media_player.browse_media import BrowseMedia
 from homeassistant.components.media_player.const import MediaClass, MediaType
 from homeassistant.components.media_player.errors import BrowseError
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
 from .coordinator import OnkyoCoordinator
 from .eiscp.capabilities import TUNER_SELECTORS
 from .eiscp.const import Zone
+from .eiscp.lists import Icon, Source, service_icon
 from .eiscp.nri import PresetInfo
 
 ROOT = "root"
 SERVICES = "services"
 PRESETS = "presets"
+ICON = "icon"  # the media content type of the browser's icons (get_browse_image_url)
+_TITLES = f"component.{DOMAIN}.selector.browser.options."
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """What a browse shows besides the device's own names: translated titles, icon URLs.
+
+    ``image_url`` is the media player's ``get_browse_image_url``: Home Assistant's proxy
+    URL for an image the player gives in ``async_get_browse_image`` (with the entity's
+    access token, so any client can load it). None: no thumbnails.
+    """
+
+    titles: Mapping[str, str] = field(default_factory=dict)
+    image_url: Callable[[str, str], str] | None = None
+
+    def title(self, key: str, **placeholders: object) -> str:
+        """The translated title ``key`` (the key itself when it has no text)."""
+        text = self.titles.get(key, key)
+        for name, value in placeholders.items():
+            text = text.replace(f"{{{name}}}", str(value))
+        return text
+
+    def thumbnail(self, icon: Icon | None) -> str | None:
+        """The URL of ``icon``'s picture, None for no icon."""
+        if icon is None or self.image_url is None:
+            return None
+        return self.image_url(ICON, icon.value)
+
+
+async def async_labels(
+    hass: HomeAssistant, image_url: Callable[[str, str], str] | None = None
+) -> Labels:
+    """Titles in the user's language (English for a key it lacks), and the icons' URLs."""
+    translations = await async_get_translations(hass, hass.config.language, "selector", {DOMAIN})
+    titles = {
+        key.removeprefix(_TITLES): text
+        for key, text in translations.items()
+        if key.startswith(_TITLES)
+    }
+    return Labels(titles, image_url)
+
 
 # Services a controller cannot start: playback begins on the phone or another device.
 CAST_ONLY_SERVICES = frozenset({"18", "40", "42", "43", "44"})  # AirPlay x2, Cast, Play-Fi, Flare
@@ -116,23 +169,34 @@ def can_browse(coordinator: OnkyoCoordinator, zone: Zone) -> bool:
     return bool(services(coordinator, zone) or presets(coordinator, zone))
 
 
-def browse(coordinator: OnkyoCoordinator, zone: Zone, content_id: str | None) -> BrowseMedia:
-    """The browser node ``content_id`` (the root when None)."""
+def browse(
+    coordinator: OnkyoCoordinator,
+    zone: Zone,
+    content_id: str | None,
+    labels: Labels | None = None,
+) -> BrowseMedia:
+    """The browser node ``content_id`` (the root when None), titled and pictured by ``labels``."""
+    labels = labels or Labels()
     if content_id in (None, ROOT):
         nodes = [
-            _directory(node, [])
+            _directory(labels, node, [])
             for node, present in ((SERVICES, services), (PRESETS, presets))
             if present(coordinator, zone)
         ]
-        return _directory(ROOT, nodes, coordinator.info.model or "Device")
+        model = coordinator.info.model
+        title = labels.title("root", model=model) if model else labels.title("root_unnamed")
+        return _directory(labels, ROOT, nodes, title)
     if content_id == SERVICES:
         items = services(coordinator, zone).items()
-        return _directory(SERVICES, [_playable(MediaType.APP, sid, name) for sid, name in items])
+        return _directory(
+            labels, SERVICES, [_playable(labels, MediaType.APP, sid, name) for sid, name in items]
+        )
     if content_id == PRESETS:
         return _directory(
+            labels,
             PRESETS,
             [
-                _playable(MediaType.CHANNEL, str(preset.number), preset_title(preset))
+                _playable(labels, MediaType.CHANNEL, str(preset.number), preset_title(preset))
                 for preset in presets(coordinator, zone)
             ],
         )
@@ -143,17 +207,20 @@ def browse(coordinator: OnkyoCoordinator, zone: Zone, content_id: str | None) ->
     )
 
 
-# Per node: title, content type, class of its children.
-_NODES: dict[str, tuple[str, MediaType, MediaClass]] = {
-    ROOT: ("", MediaType.APPS, MediaClass.DIRECTORY),
-    SERVICES: ("Network services", MediaType.APPS, MediaClass.APP),
-    PRESETS: ("Presets", MediaType.CHANNELS, MediaClass.CHANNEL),
+# Per node: content type, class of its children, icon (its title is translated by its id).
+_NODES: dict[str, tuple[MediaType, MediaClass, Icon | None]] = {
+    ROOT: (MediaType.APPS, MediaClass.DIRECTORY, None),
+    SERVICES: (MediaType.APPS, MediaClass.APP, Icon.STREAMING),
+    PRESETS: (MediaType.CHANNELS, MediaClass.CHANNEL, Icon.RADIO),
 }
 
 
-def _playable(content_type: MediaType, content_id: str, title: str) -> BrowseMedia:
+def _playable(labels: Labels, content_type: MediaType, content_id: str, title: str) -> BrowseMedia:
     """A service (app) or a preset (channel) to play."""
-    media_class = MediaClass.APP if content_type is MediaType.APP else MediaClass.CHANNEL
+    if content_type is MediaType.APP:
+        media_class, icon = MediaClass.APP, service_icon(Source.service(content_id))
+    else:
+        media_class, icon = MediaClass.CHANNEL, Icon.STATION
     return BrowseMedia(
         media_class=media_class,
         media_content_id=content_id,
@@ -161,21 +228,23 @@ def _playable(content_type: MediaType, content_id: str, title: str) -> BrowseMed
         title=title,
         can_play=True,
         can_expand=False,
+        thumbnail=labels.thumbnail(icon),
     )
 
 
 def _directory(
-    content_id: str, children: list[BrowseMedia], title: str | None = None
+    labels: Labels, content_id: str, children: list[BrowseMedia], title: str | None = None
 ) -> BrowseMedia:
-    """A node to expand; its title, type and children's class come from ``_NODES``."""
-    default_title, content_type, children_class = _NODES[content_id]
+    """A node to expand; its type, children's class and icon come from ``_NODES``."""
+    content_type, children_class, icon = _NODES[content_id]
     return BrowseMedia(
         media_class=MediaClass.DIRECTORY,
         media_content_id=content_id,
         media_content_type=content_type,
-        title=title or default_title,
+        title=title or labels.title(content_id),
         can_play=False,
         can_expand=True,
         children=children,
         children_media_class=children_class,
+        thumbnail=labels.thumbnail(icon),
     )

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator
 import contextlib
 from dataclasses import dataclass, field
 import logging
+from pathlib import Path
 from typing import Final
 
 from homeassistant.components.media_player.browse_media import (
@@ -31,10 +32,12 @@ from homeassistant.components.media_player.const import (
     MediaType,
 )
 from homeassistant.components.media_player.errors import BrowseError, SearchError
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util.hass_dict import HassKey
 
 from . import browse
+from .browse import Labels
 from .const import DOMAIN
 from .coordinator import OnkyoCoordinator, action_errors
 from .eiscp import commands as cmd
@@ -43,6 +46,7 @@ from .eiscp.lists import (
     PLAY_QUEUE,
     ContentId,
     ContentIdError,
+    Icon,
     Item,
     ItemClass,
     ListError,
@@ -53,11 +57,16 @@ from .eiscp.lists import (
     Source,
     SourceKind,
     Step,
+    service_icon,
 )
 
 _LOGGER = logging.getLogger(__name__)
 
 _DATA: HassKey[dict[str, DeviceLists]] = HassKey(f"{DOMAIN}_lists")
+_ICONS: HassKey[dict[str, bytes]] = HassKey(f"{DOMAIN}_browse_icons")
+ICON_FILES: Final = Path(__file__).parent / "browse_icons"
+
+type ImageUrl = Callable[[str, str], str]
 
 STORAGE = "storage"
 STORAGE_SELECTORS: Final = frozenset({"29", "2A", "2C"})  # USB front, rear, toggle
@@ -140,29 +149,52 @@ def features(coordinator: OnkyoCoordinator, zone: Zone) -> MediaPlayerEntityFeat
 
 
 async def async_browse(
-    coordinator: OnkyoCoordinator, zone: Zone, content_id: str | None
+    coordinator: OnkyoCoordinator,
+    zone: Zone,
+    content_id: str | None,
+    image_url: ImageUrl | None = None,
 ) -> BrowseMedia:
-    """The browser node ``content_id``: the root, a group, a device list or a page of one."""
+    """The browser node ``content_id``: the root, a group, a device list or a page of one.
+
+    ``image_url`` (the player's ``get_browse_image_url``) gives items their icons.
+    """
+    labels = await browse.async_labels(coordinator.hass, image_url)
     if content_id in (None, browse.ROOT):
-        root = browse.browse(coordinator, zone, None)
+        root = browse.browse(coordinator, zone, None, labels)
         if inputs := storage_inputs(coordinator, zone):
             children = list(root.children or [])
             at = 1 if browse.services(coordinator, zone) else 0
-            children.insert(at, _group(STORAGE, "Storage", _storage_nodes(inputs)))
+            children.insert(at, _group(labels, STORAGE, _storage_nodes(labels, inputs)))
             root.children = children
         return root
     if content_id == browse.SERVICES:
         services = browse.services(coordinator, zone)
-        return _group(browse.SERVICES, "Network services", _service_nodes(services))
+        return _group(labels, browse.SERVICES, _service_nodes(labels, services))
     if content_id == STORAGE:
-        return _group(STORAGE, "Storage", _storage_nodes(storage_inputs(coordinator, zone)))
+        inputs = storage_inputs(coordinator, zone)
+        return _group(labels, STORAGE, _storage_nodes(labels, inputs))
     if content_id.startswith((MORE, "eiscp:")):
         with _errors(coordinator, BrowseError):
-            return await _browse_list(coordinator, zone, content_id)
-    return browse.browse(coordinator, zone, content_id)  # presets, or its unknown_media error
+            return await _browse_list(coordinator, zone, content_id, labels)
+    return browse.browse(coordinator, zone, content_id, labels)  # presets, or unknown_media
 
 
-async def _browse_list(coordinator: OnkyoCoordinator, zone: Zone, content_id: str) -> BrowseMedia:
+async def async_browse_image(
+    hass: HomeAssistant, content_type: str, content_id: str
+) -> tuple[bytes | None, str | None]:
+    """An icon of the browser (``icon``, its name): an SVG shipped with the integration."""
+    if content_type != browse.ICON or content_id not in set(Icon):
+        return None, None
+    icons = hass.data.setdefault(_ICONS, {})
+    if content_id not in icons:
+        path = ICON_FILES / f"{content_id}.svg"
+        icons[content_id] = await hass.async_add_executor_job(path.read_bytes)
+    return icons[content_id], "image/svg+xml"
+
+
+async def _browse_list(
+    coordinator: OnkyoCoordinator, zone: Zone, content_id: str, labels: Labels
+) -> BrowseMedia:
     start = 0
     if content_id.startswith(MORE):
         offset, _, content_id = content_id.removeprefix(MORE).partition(":")
@@ -181,7 +213,7 @@ async def _browse_list(coordinator: OnkyoCoordinator, zone: Zone, content_id: st
         rest = await navigator.browse(cid, start=end, zone=zone)
         items += rest.items
         end += len(rest.items)
-    children = [_item_node(item) for item in items]
+    children = [_item_node(labels, item) for item in items]
     if end < listing.total:
         last = min(end + PAGE_SIZE, listing.total)
         children.append(
@@ -189,23 +221,28 @@ async def _browse_list(coordinator: OnkyoCoordinator, zone: Zone, content_id: st
                 media_class=MediaClass.DIRECTORY,
                 media_content_id=f"{MORE}{end}:{cid}",
                 media_content_type=MediaType.MUSIC,
-                title=f"{end + 1}-{last} / {listing.total}",
+                title=labels.title("page", first=end + 1, last=last, total=listing.total),
                 can_play=False,
                 can_expand=True,
+                thumbnail=labels.thumbnail(Icon.FOLDER),
             )
         )
-    return _list_node(cid, listing, children)
+    return _list_node(labels, cid, listing, children)
 
 
-def _list_node(cid: ContentId, listing: Listing, children: list[BrowseMedia]) -> BrowseMedia:
+def _list_node(
+    labels: Labels, cid: ContentId, listing: Listing, children: list[BrowseMedia]
+) -> BrowseMedia:
     """A list: a source's top (it starts), a folder (plays from its first item), results."""
     top = not cid.path
     service = top and cid.source.kind is SourceKind.SERVICE
+    queue = service and cid.source.code == PLAY_QUEUE
     return BrowseMedia(
         media_class=MediaClass.APP if service else MediaClass.DIRECTORY,
         media_content_id=str(cid),
         media_content_type=MediaType.APP if service else MediaType.MUSIC,
-        title=listing.title,
+        title=labels.title("play_queue") if queue else listing.title,
+        thumbnail=labels.thumbnail(service_icon(cid.source)) if top else None,
         can_play=top or isinstance(cid.path[-1], Step),
         can_expand=True,
         can_search=any(item.item_class is ItemClass.SEARCH for item in listing.items),
@@ -219,7 +256,7 @@ def _children_class(children: list[BrowseMedia]) -> MediaClass | str | None:
     return classes.pop() if len(classes) == 1 else MediaClass.DIRECTORY if classes else None
 
 
-def _item_node(item: Item) -> BrowseMedia:
+def _item_node(labels: Labels, item: Item) -> BrowseMedia:
     media_class, media_type = _CLASSES[item.item_class]
     return BrowseMedia(
         media_class=media_class,
@@ -229,24 +266,27 @@ def _item_node(item: Item) -> BrowseMedia:
         can_play=item.can_play,
         can_expand=item.can_expand,
         can_search=item.item_class is ItemClass.SEARCH and item.selectable,
+        thumbnail=labels.thumbnail(item.icon),
     )
 
 
-def _service_nodes(services: dict[str, str]) -> list[BrowseMedia]:
+def _service_nodes(labels: Labels, services: dict[str, str]) -> list[BrowseMedia]:
     return [
         BrowseMedia(
             media_class=MediaClass.APP,
-            media_content_id=str(ContentId(Source.service(sid))),
+            media_content_id=str(ContentId(source)),
             media_content_type=MediaType.APP,
             title=name,
             can_play=True,
             can_expand=True,
+            thumbnail=labels.thumbnail(service_icon(source)),
         )
         for sid, name in services.items()
+        for source in [Source.service(sid)]
     ]
 
 
-def _storage_nodes(inputs: dict[str, str]) -> list[BrowseMedia]:
+def _storage_nodes(labels: Labels, inputs: dict[str, str]) -> list[BrowseMedia]:
     return [
         BrowseMedia(
             media_class=MediaClass.DIRECTORY,
@@ -255,21 +295,25 @@ def _storage_nodes(inputs: dict[str, str]) -> list[BrowseMedia]:
             title=name,
             can_play=True,
             can_expand=True,
+            thumbnail=labels.thumbnail(Icon.USB),
         )
         for sid, name in inputs.items()
     ]
 
 
-def _group(content_id: str, title: str, children: list[BrowseMedia]) -> BrowseMedia:
+def _group(labels: Labels, content_id: str, children: list[BrowseMedia]) -> BrowseMedia:
+    """The services or the storage inputs, titled by its id's translation."""
+    icon = Icon.USB if content_id == STORAGE else Icon.STREAMING
     return BrowseMedia(
         media_class=MediaClass.DIRECTORY,
         media_content_id=content_id,
         media_content_type=MediaType.APPS,
-        title=title,
+        title=labels.title(content_id),
         can_play=False,
         can_expand=True,
         children=children,
         children_media_class=_children_class(children),
+        thumbnail=labels.thumbnail(icon),
     )
 
 
@@ -334,7 +378,10 @@ async def async_play(
 
 
 async def async_search(
-    coordinator: OnkyoCoordinator, zone: Zone, query: SearchMediaQuery
+    coordinator: OnkyoCoordinator,
+    zone: Zone,
+    query: SearchMediaQuery,
+    image_url: ImageUrl | None = None,
 ) -> SearchMedia:
     """Presets and services by name, then each service's own search, as playable results.
 
@@ -343,6 +390,7 @@ async def async_search(
     text = query.search_query.strip()
     if not text:
         raise SearchError(translation_domain=DOMAIN, translation_key="empty_search")
+    labels = await browse.async_labels(coordinator.hass, image_url)
     results: list[BrowseMedia] = []
     with _errors(coordinator, SearchError):
         if query.media_content_id and query.media_content_id.startswith("eiscp:"):
@@ -351,29 +399,31 @@ async def async_search(
             if cid.path:  # a search item, or a list holding one
                 navigator = device_lists(coordinator).navigator
                 listing = await navigator.search(cid, text, zone=zone)
-                results = [_item_node(item) for item in listing.items]
+                results = [_item_node(labels, item) for item in listing.items]
             else:
-                results = await _source_searches(coordinator, zone, cid.source, text)
+                results = await _source_searches(coordinator, zone, cid.source, text, labels)
         else:
-            results = _by_name(coordinator, zone, text)
+            results = _by_name(coordinator, zone, text, labels)
             for sid in browse.services(coordinator, zone):
                 if sid != PLAY_QUEUE:
                     source = Source.service(sid)
-                    results += await _source_searches(coordinator, zone, source, text)
+                    results += await _source_searches(coordinator, zone, source, text, labels)
     if wanted := query.media_filter_classes:
         results = [node for node in results if node.media_class in wanted]
     return SearchMedia(result=results)
 
 
-def _by_name(coordinator: OnkyoCoordinator, zone: Zone, text: str) -> list[BrowseMedia]:
+def _by_name(
+    coordinator: OnkyoCoordinator, zone: Zone, text: str, labels: Labels
+) -> list[BrowseMedia]:
     wanted = text.casefold()
-    presets = browse.browse(coordinator, zone, browse.PRESETS).children or []
-    services = _service_nodes(browse.services(coordinator, zone))
+    presets = browse.browse(coordinator, zone, browse.PRESETS, labels).children or []
+    services = _service_nodes(labels, browse.services(coordinator, zone))
     return [node for node in (*presets, *services) if wanted in node.title.casefold()]
 
 
 async def _source_searches(
-    coordinator: OnkyoCoordinator, zone: Zone, source: Source, text: str
+    coordinator: OnkyoCoordinator, zone: Zone, source: Source, text: str, labels: Labels
 ) -> list[BrowseMedia]:
     """Run ``text`` through the searches a source offers (found once, then kept).
 
@@ -394,7 +444,7 @@ async def _source_searches(
         except ListError as err:
             _LOGGER.debug("Search %s failed: %s", item.content_id, err)
             continue
-        results += [_item_node(found) for found in listing.items]
+        results += [_item_node(labels, found) for found in listing.items]
     return results
 
 
@@ -421,6 +471,7 @@ def _errors(
 
 __all__ = [
     "async_browse",
+    "async_browse_image",
     "async_play",
     "async_search",
     "device_lists",

@@ -418,11 +418,26 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         return await self._device_tree(media_content_id)
 
     async def _device_tree(self, media_content_id: str | None) -> BrowseMedia:
-        return await media_browser.async_browse(self.coordinator, self.zone, media_content_id)
+        return await media_browser.async_browse(
+            self.coordinator, self.zone, media_content_id, self.get_browse_image_url
+        )
+
+    async def async_get_browse_image(
+        self,
+        media_content_type: MediaType | str,
+        media_content_id: str,
+        media_image_id: str | None = None,
+    ) -> tuple[bytes | None, str | None]:
+        """The browser's icons (shipped with the integration), through Home Assistant's proxy."""
+        return await media_browser.async_browse_image(
+            self.hass, media_content_type, media_content_id
+        )
 
     async def async_search_media(self, query: SearchMediaQuery) -> SearchMedia:
         """Presets and services by name, then the services' own searches."""
-        return await media_browser.async_search(self.coordinator, self.zone, query)
+        return await media_browser.async_search(
+            self.coordinator, self.zone, query, self.get_browse_image_url
+        )
 
     async def async_play_media(
         self, media_type: MediaType | str, media_id: str, **kwargs: Any

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
+import json
+from pathlib import Path
+import re
 from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.onkyo_eiscp.eiscp.client import Client
@@ -69,6 +73,33 @@ async def _node(
 
 def _titles(node: dict[str, Any]) -> list[str]:
     return [child["title"] for child in node["children"]]
+
+
+_TOKEN = re.compile(r"token=[^&]+")
+
+
+def _stable(node: Any) -> Any:
+    """``node`` with the player's access token (it changes every run) out of its thumbnails."""
+    if isinstance(node, dict):
+        return {
+            key: _TOKEN.sub("token=<token>", value)
+            if key == "thumbnail" and value
+            else _stable(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_stable(value) for value in node]
+    return node
+
+
+def _icon(node: dict[str, Any]) -> str | None:
+    """The icon a node's thumbnail shows (its name in the proxy URL), None for none."""
+    thumbnail = node.get("thumbnail")
+    if thumbnail is None:
+        return None
+    found = re.search(r"/browse_media/icon/([a-z]+)\?", thumbnail)
+    assert found, thumbnail
+    return found.group(1)
 
 
 async def _play(hass: HomeAssistant, content_id: str, entity_id: str = MAIN, **extra: Any) -> None:
@@ -148,7 +179,7 @@ async def test_browse_every_kind_of_node(
         "eiscp:nsv:0A",
     ):
         tree[content_id or "root"] = await _node(hass, hass_ws_client, content_id)
-    assert tree == snapshot
+    assert _stable(tree) == snapshot
 
 
 @pytest.mark.parametrize("profile", ["NS-6130"], indirect=True)
@@ -167,7 +198,7 @@ async def test_storage_inputs_browse_and_play(
     ]
     top = await _node(hass, hass_ws_client, "eiscp:sli:29", PLAYER)
     nested = await _node(hass, hass_ws_client, "eiscp:sli:29/Nested/Level%202/Level%203", PLAYER)
-    assert {"top": top, "nested": nested} == snapshot
+    assert _stable({"top": top, "nested": nested}) == snapshot
     await _play(hass, nested["children"][0]["media_content_id"], PLAYER)
     await state_until(hass, PLAYER, lambda s: s.attributes.get(ATTR_MEDIA_TITLE) == "Deep Track")
     assert receiver.state.zones[next(iter(receiver.state.zones))].source == "29"
@@ -249,11 +280,14 @@ async def test_a_folder_of_1000_tracks(
         assert titles == [f"Track {n:04d}" for n in range(1, 1001)]
         last = folder["children"][-1]
     else:
-        assert titles == [*(f"Track {n:04d}" for n in range(1, 51)), "51-100 / 1000"]
+        assert titles == [*(f"Track {n:04d}" for n in range(1, 51)), "Items 51-100 of 1000"]
         more = folder["children"][-1]
         assert (more["can_expand"], more["can_play"]) == (True, False)
         page = await _node(hass, hass_ws_client, more["media_content_id"])
-        assert _titles(page) == [*(f"Track {n:04d}" for n in range(51, 101)), "101-150 / 1000"]
+        assert _titles(page) == [
+            *(f"Track {n:04d}" for n in range(51, 101)),
+            "Items 101-150 of 1000",
+        ]
         last = page["children"][-2]
     await _play(hass, last["media_content_id"])
     await state_until(hass, MAIN, lambda s: s.attributes.get(ATTR_MEDIA_TITLE) == last["title"])
@@ -424,22 +458,32 @@ async def test_lists_the_device_refuses_or_garbles(
     assert receiver.state.net.play == "S"
 
 
+@both_protocols
 @pytest.mark.usefixtures("settled")
 async def test_popups_and_keyboards_give_up_with_a_translated_error(
     hass: HomeAssistant, hass_ws_client: WebSocketGenerator, receiver: VirtualReceiver
 ) -> None:
-    """A login keyboard or a premium popup: an error that says so; the device shows a list."""
-    for content_id in ("eiscp:nsv:0E/Login", "eiscp:nsv:0E/Sports/Premium%20Sports"):
+    """A login keyboard, a custom popup (NCP), a text popup (NPU) alone: a translated error.
+
+    The dialog is closed and the device shows the list it was on.
+    """
+    for content_id, shown in (
+        ("eiscp:nsv:0E/Login", "TuneIn Radio"),
+        ("eiscp:nsv:0E/Sports/Premium%20Sports", "Sports"),
+        ("eiscp:nsv:00/Sleeping%20NAS", "Music Server"),
+    ):
         response = await _browse(hass, hass_ws_client, MAIN, content_id)
         assert not response["success"]
         assert "asks for input on its own screen" in response["error"]["message"]
-        assert receiver.browser.ui == "0"
-    with pytest.raises(HomeAssistantError) as err:
-        await _play(hass, "eiscp:nsv:0E/Sports/Premium%20Sports")
-    assert err.value.translation_key == "device_dialog"
+        assert (receiver.browser.ui, receiver.browser.shown.title) == ("0", shown)
+        with pytest.raises(HomeAssistantError) as err:
+            await _play(hass, content_id)
+        assert err.value.translation_key == "device_dialog"
+        assert (receiver.browser.ui, receiver.browser.shown.title) == ("0", shown)
     assert receiver.state.net.play == "S"
 
 
+@both_protocols
 @pytest.mark.usefixtures("settled")
 async def test_a_list_that_never_arrives_does_not_block_pushes(
     hass: HomeAssistant, hass_ws_client: WebSocketGenerator, receiver: VirtualReceiver
@@ -458,6 +502,7 @@ async def test_a_list_that_never_arrives_does_not_block_pushes(
     response = await browsing
     assert not response["success"]
     assert "did not show the list in time" in response["error"]["message"]
+    assert receiver.state.net.play == "S"
 
 
 @pytest.mark.usefixtures("settled")
@@ -497,3 +542,101 @@ async def test_search_passes_over_services_that_fail(
     receiver.browser.list_fault = "error"
     assert await _found(hass, hass_ws_client, "rock") == []  # the kept search fails now
     assert receiver.state.net.play == "S"
+
+
+@both_protocols
+@pytest.mark.usefixtures("settled")
+async def test_icons_by_the_devices_icon_types_load_through_the_player(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+    receiver: VirtualReceiver,
+) -> None:
+    """Each item pictured as the device types it (NLA icon type/id, NLS line property).
+
+    The pictures are the integration's own SVG files, loaded by URL through the player.
+    """
+    root = await _node(hass, hass_ws_client, None)
+    services = await _node(hass, hass_ws_client, "services")
+    server = "eiscp:nsv:00/Loopback%20Media%20Server"
+    artist = f"{server}/Artists/The%20Loopback%20Quartet"
+    nodes = {
+        "root": root,
+        "services": services,
+        "presets": await _node(hass, hass_ws_client, "presets"),
+        "music server": await _node(hass, hass_ws_client, "eiscp:nsv:00"),
+        "server": await _node(hass, hass_ws_client, server),
+        "artists": await _node(hass, hass_ws_client, f"{server}/Artists"),
+        "artist": await _node(hass, hass_ws_client, artist),
+        "album": await _node(hass, hass_ws_client, f"{artist}/Local%20Hosts"),
+        "playlists": await _node(hass, hass_ws_client, f"{server}/Playlists"),
+        "music": await _node(hass, hass_ws_client, "eiscp:nsv:0E/Music"),
+        "jazz": await _node(hass, hass_ws_client, JAZZ),
+    }
+    icons = {name: [_icon(child) for child in node["children"]] for name, node in nodes.items()}
+    by_service = {child["media_content_id"]: _icon(child) for child in services["children"]}
+    del icons["services"]
+    lines = receiver.browser.lines_only  # NLS has no letter for a server, none for "Play"
+    assert icons == {
+        "root": ["streaming", "radio"],
+        "presets": ["station"] * len(nodes["presets"]["children"]),
+        "music server": ["folder", "folder"] if lines else ["server", "server"],
+        "server": ["folder", "folder"],
+        "artists": ["artist", "artist"],
+        "artist": ["album"],
+        "album": [None if lines else "play", "track", "track"],
+        "playlists": ["playlist"],
+        "music": ["search", "folder", "folder", "folder"],
+        "jazz": ["station", "station", "station"],
+    }
+    assert (
+        by_service.items()
+        >= {
+            "eiscp:nsv:00": "server",
+            "eiscp:nsv:0E": "radio",
+            "eiscp:nsv:0A": "streaming",
+            "eiscp:nsv:1D": "queue",
+            "eiscp:nsv:F0": "usb",
+        }.items()
+    )
+    assert _icon(nodes["music server"]) == "server"  # a service's own list
+    urls = {
+        child["thumbnail"]
+        for node in nodes.values()
+        for child in node["children"]
+        if child["thumbnail"]
+    }
+    client = await hass_client_no_auth()
+    shipped = Path(__file__).parents[2] / "custom_components" / "onkyo_eiscp" / "browse_icons"
+    for url in urls:
+        response = await client.get(url)  # the URL carries the player's access token
+        assert response.status == HTTPStatus.OK, url
+        assert response.content_type == "image/svg+xml"
+        name = url.split("/browse_media/icon/")[1].split("?")[0]
+        assert await response.read() == (shipped / f"{name}.svg").read_bytes()
+    one = next(iter(urls))
+    for wrong in (one.replace("/icon/", "/music/"), re.sub(r"/icon/[a-z]+", "/icon/nothing", one)):
+        assert (await client.get(wrong)).status != HTTPStatus.OK
+    assert (await client.get(_TOKEN.sub("token=wrong", one))).status == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.usefixtures("settled")
+async def test_the_browsers_own_titles_are_translated(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """Groups and the Play Queue are titled from the translations (English: en.json)."""
+    en = json.loads(
+        (
+            Path(__file__).parents[2]
+            / "custom_components"
+            / "onkyo_eiscp"
+            / "translations"
+            / "en.json"
+        ).read_text()
+    )["selector"]["browser"]["options"]
+    root = await _node(hass, hass_ws_client, None)
+    assert root["title"] == en["root"].replace("{model}", "TX-NR686")
+    assert _titles(root) == [en["services"], en["presets"]]
+    assert (await _node(hass, hass_ws_client, "eiscp:nsv:1D"))["title"] == en["play_queue"]
+    hass.config.language = "xx"  # a language without translations: English
+    assert _titles(await _node(hass, hass_ws_client, None)) == ["Network services", "Presets"]

@@ -9,6 +9,7 @@ from custom_components.onkyo_eiscp.eiscp.lists import (
     ContentId,
     ContentIdError,
     DialogError,
+    Icon,
     ItemClass,
     ItemNotFoundError,
     ListRefusedError,
@@ -17,6 +18,8 @@ from custom_components.onkyo_eiscp.eiscp.lists import (
     SourceKind,
     Step,
     classify,
+    item_icon,
+    service_icon,
 )
 from custom_components.onkyo_eiscp.eiscp.parser import ListXmlError, parse, parse_list_xml
 
@@ -218,6 +221,57 @@ def test_item_classes_from_the_spec_icons(
 ) -> None:
     """NLA icontype first, then iconid; playable items of radio services are stations."""
     assert classify(icon_type, icon_id, service) == (expected, playing)
+
+
+@pytest.mark.parametrize(
+    ("icon_type", "icon_id", "service", "expected"),
+    [
+        ("F", "29", "F0", Icon.FOLDER),
+        ("A", "29", "00", Icon.ARTIST),
+        ("B", "29", "00", Icon.ALBUM),
+        ("N", "2B", "00", Icon.SERVER),
+        ("", "2B", "00", Icon.SERVER),
+        ("", "31", "00", Icon.USB),
+        ("", "3E", "0A", Icon.ARTIST),
+        ("", "39", "0A", Icon.ALBUM),
+        ("", "38", "0A", Icon.ACCOUNT),
+        ("a", "", "0A", Icon.ACCOUNT),  # an NLS line's property
+        ("c", "", "0A", Icon.FAVORITE),
+        ("P", "29", "00", Icon.PLAYLIST),
+        ("M", "2D", "F0", Icon.TRACK),
+        ("M", "2D", "0E", Icon.STATION),
+        ("0", "36", "0E", Icon.STATION),  # playing
+        ("", "36", "00", Icon.PLAY),
+        ("S", "2F", "0E", Icon.SEARCH),
+        ("F", "31", "00", Icon.FOLDER),  # a type that names a class decides
+        ("", "", "0E", None),
+        ("-", "", "F0", None),
+    ],
+)
+def test_item_icons_from_the_spec_icons(
+    icon_type: str, icon_id: str, service: str, expected: Icon | None
+) -> None:
+    """The icon type (NLA icontype, NLS property) or id where it says more than the class."""
+    item_class, _ = classify(icon_type, icon_id, service)
+    assert item_icon(icon_type, icon_id, item_class) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (Source.service("00"), Icon.SERVER),
+        (Source.service("0E"), Icon.RADIO),
+        (Source.service("0A"), Icon.STREAMING),
+        (Source.service("1D"), Icon.QUEUE),
+        (Source.service("F0"), Icon.USB),
+        (Source.service("01"), Icon.FAVORITE),
+        (Source.service("77"), None),
+        (Source.input("29"), Icon.USB),
+    ],
+)
+def test_source_icons(source: Source, expected: Icon | None) -> None:
+    """A service's kind by its NSV code (none for one the spec does not know); USB inputs."""
+    assert service_icon(source) == expected
 
 
 def test_errors_name_what_went_wrong() -> None:

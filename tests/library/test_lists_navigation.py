@@ -107,7 +107,7 @@ async def test_every_source_top(
     assert _titles(tunein) == TUNEIN_TOP
     assert str(tunein.items[2].content_id) == "eiscp:nsv:0E/Music"
     server = await nav.browse("eiscp:nsv:00")
-    assert _titles(server) == ["Loopback Media Server"]
+    assert _titles(server) == ["Loopback Media Server", "Sleeping NAS"]
     assert server.items[0].can_expand
     usb = await nav.browse("eiscp:nsv:F0")
     assert _titles(usb) == ["Music", "Big Folder", "Nested", "Repeats"]
@@ -204,6 +204,55 @@ async def test_a_folder_of_1000_tracks_lists_completely(
     assert (part.start, _titles(part)[0], len(part.items)) == (990, "Track 0991", 10)
     await nav.play(listing.items[-1].content_id)
     assert receiver.state.net.title == "Track 1000"
+
+
+async def test_a_later_page_does_not_read_the_list_from_its_top_again(
+    nav: ListNavigator, receiver: VirtualReceiver, protocol: ListProtocol
+) -> None:
+    """Paging reads only the new page: no scrolling back up, no item asked for twice."""
+    big = "eiscp:nsv:F0/Big%20Folder"
+    first = await nav.browse(big, count=30)
+    receiver.clear_received()
+    later = await nav.browse(big, start=30, count=30)
+    assert _titles(later) == [f"Track {n:04d}" for n in range(31, 61)]
+    assert [item.content_id for item in later.items] == [
+        ContentId.parse(f"{big}/Track%20{n:04d}") for n in range(31, 61)
+    ]
+    keys = [sent for sent in receiver.received if sent.startswith("NTC")]
+    reads = [sent for sent in receiver.received if sent.startswith("NLAL")]
+    if protocol is ListProtocol.LINES:
+        assert "NTCUP" not in keys
+        assert len(keys) <= 30  # one DOWN per line scrolled onto, from where page 1 ended
+    else:
+        assert keys == []
+        assert [int(r[10:14], 16) for r in reads] == [30]  # only the new page's items
+    receiver.clear_received()
+    again = await nav.browse(big, start=0, count=30)  # back to page 1: still known
+    assert again.items == first.items
+    assert not [s for s in receiver.received if s.startswith(("NTC", "NLAL"))]
+
+
+async def test_a_list_the_device_changes_is_read_again(
+    nav: ListNavigator, receiver: VirtualReceiver
+) -> None:
+    """Another controller reorders the queue shown (same size): the device's new order."""
+    for track in ("My%20Oh%20My", "Barbie%20Girl", "Calling%20You"):
+        await nav.enqueue(f"{AQUARIUM}/{track}")
+    assert _titles(await nav.queue()) == ["My Oh My", "Barbie Girl", "Calling You"]
+    async with Client(receiver.host, receiver.port, pacing=0.0) as phone:
+        await phone.send("PQO00000002")
+        await phone.query("NLT")
+    assert _titles(await nav.queue()) == ["Barbie Girl", "Calling You", "My Oh My"]
+
+
+async def test_a_list_opened_again_is_read_again(
+    nav: ListNavigator, receiver: VirtualReceiver
+) -> None:
+    """What was read of a source's top is not trusted once the walk opens the source again."""
+    await nav.browse("eiscp:nsv:F0/Music")
+    receiver.browser.trees["F0"].children[1].title = "Huge Folder"  # same size, new name
+    top = await nav.browse("eiscp:nsv:F0")
+    assert _titles(top) == ["Music", "Huge Folder", "Nested", "Repeats"]
 
 
 async def test_a_stored_id_plays_after_another_controller_moved_the_device(
@@ -382,18 +431,19 @@ async def test_index_past_the_end(nav: ListNavigator, receiver: VirtualReceiver)
 @pytest.mark.parametrize(
     ("item", "dialogs"),
     [
-        ("Sports/Premium%20Sports", ("ui:3", "popup:TuneIn Premium")),
-        ("Login", ("ui:4", "keyboard:01")),
+        ("0E/Sports/Premium%20Sports", ("ui:3", "popup:TuneIn Premium")),
+        ("0E/Login", ("ui:4", "keyboard:01")),
+        ("00/Sleeping%20NAS", ("popup:Sleeping NAS",)),  # a text popup (NPU) alone
     ],
 )
 async def test_popups_and_login_keyboards_never_hang_a_walk(
-    nav: ListNavigator, receiver: VirtualReceiver, item: str, dialogs: tuple[str, str]
+    nav: ListNavigator, receiver: VirtualReceiver, item: str, dialogs: tuple[str, ...]
 ) -> None:
     """The walk gives up at once with a clear error and closes the dialog."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     with pytest.raises(DialogError) as caught:
-        await nav.browse(f"eiscp:nsv:0E/{item}")
+        await nav.browse(f"eiscp:nsv:{item}")
     assert loop.time() - started < 5
     assert caught.value.dialog in dialogs  # the NLT UI type or the popup/keyboard itself
     assert (receiver.browser.ui, receiver.browser.keyboard) == ("0", None)

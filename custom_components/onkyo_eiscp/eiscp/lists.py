@@ -39,6 +39,7 @@ from .messages import (
     ListLine,
     ListTitle,
     ListUI,
+    ListUpdate,
     ListXml,
     Message,
     NotAvailable,
@@ -297,6 +298,85 @@ def classify(icon_type: str, icon_id: str, service: str) -> tuple[ItemClass, boo
     return item_class, playing
 
 
+class Icon(StrEnum):
+    """The picture a controller shows for an item, a service or a storage input.
+
+    From the item's icon type and id (NLA ``icontype``/``iconid``, NLS line property)
+    where they say more than its class (an artist, an album, a server, USB), else from
+    its class; for a service from its NSV code.
+    """
+
+    FOLDER = "folder"
+    PLAYLIST = "playlist"
+    TRACK = "track"
+    STATION = "station"
+    PLAY = "play"
+    SEARCH = "search"
+    ARTIST = "artist"
+    ALBUM = "album"
+    SERVER = "server"
+    USB = "usb"
+    ACCOUNT = "account"
+    FAVORITE = "favorite"
+    QUEUE = "queue"
+    RADIO = "radio"  # a radio service
+    STREAMING = "streaming"  # a music streaming service
+
+
+_ICON_BY_TYPE: Final = {
+    "A": Icon.ARTIST,
+    "B": Icon.ALBUM,
+    "N": Icon.SERVER,
+    "a": Icon.ACCOUNT,
+    "c": Icon.FAVORITE,
+}
+_ICON_BY_ID: Final = {
+    "2B": Icon.SERVER,
+    "2C": Icon.SERVER,
+    "31": Icon.USB,
+    "37": Icon.ACCOUNT,
+    "38": Icon.ACCOUNT,
+    "39": Icon.ALBUM,
+    "3C": Icon.FAVORITE,
+    "3E": Icon.ARTIST,
+}
+_ICON_BY_CLASS: Final = {
+    ItemClass.FOLDER: Icon.FOLDER,
+    ItemClass.PLAYLIST: Icon.PLAYLIST,
+    ItemClass.TRACK: Icon.TRACK,
+    ItemClass.STATION: Icon.STATION,
+    ItemClass.PLAY: Icon.PLAY,
+    ItemClass.SEARCH: Icon.SEARCH,
+}
+# Services by NSV code; a code not here (a new service) gets no icon.
+_SERVICE_ICONS: Final = {
+    **dict.fromkeys(("00", "11"), Icon.SERVER),  # Music Server (DLNA), Home Media
+    "01": Icon.FAVORITE,
+    **dict.fromkeys(RADIO_SERVICES, Icon.RADIO),
+    **dict.fromkeys(
+        ("05", "07", "08", "09", "0A", "0B", "0D", "0F", "10", "12", "1A", "1B", "1C"),
+        Icon.STREAMING,
+    ),
+    PLAY_QUEUE: Icon.QUEUE,
+    **dict.fromkeys(("F0", "F1"), Icon.USB),
+}  # fmt: skip
+
+
+def item_icon(icon_type: str, icon_id: str, item_class: ItemClass) -> Icon | None:
+    """An item's icon; None when the device gave none (and its class is unknown)."""
+    icon = _ICON_BY_TYPE.get(icon_type)
+    if icon is None and icon_type not in _BY_ICON_TYPE:  # a type that names a class decides
+        icon = _ICON_BY_ID.get(icon_id.upper())
+    return icon or _ICON_BY_CLASS.get(item_class)
+
+
+def service_icon(source: Source) -> Icon | None:
+    """A source's icon: its service's kind (radio, streaming, server...), USB for an input."""
+    if source.kind is SourceKind.INPUT:
+        return Icon.USB
+    return _SERVICE_ICONS.get(source.code)
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One item of a list, with the content id that plays or opens it."""
@@ -314,6 +394,11 @@ class Item:
     def can_expand(self) -> bool:
         """Whether it opens a list (a search opens one only with a query)."""
         return self.selectable and self.item_class in _CONTAINERS
+
+    @property
+    def icon(self) -> Icon | None:
+        """What to picture it with (see :class:`Icon`)."""
+        return item_icon(self.icon_type, self.icon_id, self.item_class)
 
     @property
     def can_play(self) -> bool:
@@ -405,6 +490,12 @@ class ListNavigator:
         # Where our last walk left the device: the id and the NLT seen at each depth.
         self._at: ContentId | None = None
         self._trail: tuple[ListTitle, ...] = ()
+        # The items read of each list on the trail, by the list's identity (its NLT), so
+        # that reading a later page (or finding an item again) does not walk the list from
+        # its top again. Dropped when the device changes a list (NLU), when a list leaves
+        # the trail, when a walk opens the source again (as after a lost connection), and
+        # when the device no longer has an item where it was read.
+        self._read_items: dict[_ListKey, dict[int, _Raw]] = {}
         self._unsubscribe = (
             client.add_message_listener(self._on_message),
             client.add_connection_listener(self._on_connection),
@@ -546,11 +637,20 @@ class ListNavigator:
 
     # --- messages ---------------------------------------------------------------------
 
+    def _moved_to(self, at: ContentId, trail: tuple[ListTitle, ...]) -> None:
+        """Our walk left the device at ``at``; keep the items read of the lists on its trail."""
+        self._at, self._trail = at, trail
+        kept = {_list_key(title) for title in trail}
+        for key in [key for key in self._read_items if key not in kept]:
+            del self._read_items[key]
+
     def _on_message(self, message: Message) -> None:
         if isinstance(message, ListTitle):
             self._title = message
         elif isinstance(message, ListLine):
             self._feed_line(message)
+        elif isinstance(message, ListUpdate):
+            self._read_items.clear()  # the device changed a list: read it again
         dialog = _dialog(message)
         for waiter in list(self._waiters):
             if waiter.future.done():
@@ -643,7 +743,7 @@ class ListNavigator:
         else:
             current = await self._open(cid.source)
             trail, done = (current,), 0
-            self._at, self._trail = ContentId(cid.source), trail
+            self._moved_to(ContentId(cid.source), trail)
         path = cid.path
         index = done
         while index < len(path):
@@ -663,12 +763,13 @@ class ListNavigator:
                 current = await self._enter(current, found)
                 index += 1
             trail = (*trail, current)
-            self._at, self._trail = ContentId(cid.source, path[:index]), trail
+            self._moved_to(ContentId(cid.source, path[:index]), trail)
         return current
 
     async def _open(self, source: Source) -> ListTitle:
-        """Show ``source``'s top list."""
+        """Show ``source``'s top list (read afresh: nothing read before is kept)."""
         self._page = _Page()
+        self._read_items.clear()
         if source.kind is SourceKind.SERVICE:
             message = await self._exchange(
                 commands.select_net_service(source.code),
@@ -717,10 +818,11 @@ class ListNavigator:
         if not _same_list(now, expected):
             raise _MovedError(f"shows {now.title!r}, expected {expected.title!r}")
         try:
-            raws = await self._read(now, item.index, 1)
+            raws = await self._read(now, item.index, 1, fresh=True)
         except ListRefusedError as err:
             raise _MovedError(str(err)) from err
         if not raws or raws[0].title != item.title:
+            self._read_items.pop(_list_key(now), None)
             raise _MovedError(f"item {item.index} is no longer {item.title!r}")
         return now
 
@@ -850,7 +952,7 @@ class ListNavigator:
                 raise ContentIdError(f"{step.title!r} is a search: search it with a query")
             if item.can_expand and item.item_class is not ItemClass.UNKNOWN:
                 inside = await self._enter(parent, item)
-                self._at, self._trail = cid, (*self._trail, inside)
+                self._moved_to(cid, (*self._trail, inside))
                 await self._start(inside, await self._first_playable(inside, cid))
             else:
                 await self._start(parent, item)
@@ -929,17 +1031,33 @@ class ListNavigator:
             raws.extend(page)
         return raws
 
-    async def _read(self, title: ListTitle, start: int, count: int) -> list[_Raw]:
-        """Items ``start``.. of the list shown (at least one, at most ``count``)."""
+    async def _read(
+        self, title: ListTitle, start: int, count: int, *, fresh: bool = False
+    ) -> list[_Raw]:
+        """Items ``start``.. of the list shown (at least one, at most ``count``).
+
+        Items already read of this list come from memory unless ``fresh``: then, and for
+        the others, the device is asked.
+        """
         if start >= title.items:
             raise IndexOutOfRangeError(
                 f"index {start} is past the end of {title.title!r} ({title.items} items)"
             )
+        known = self._read_items.setdefault(_list_key(title), {})
+        if not fresh and start in known:
+            raws: list[_Raw] = []
+            for index in range(start, min(start + count, title.items)):
+                if (raw := known.get(index)) is None:
+                    break
+                raws.append(raw)
+            return raws
+        raws_read = None
         if self._protocol is not ListProtocol.LINES:
-            raws = await self._read_xml(title, start, count)
-            if raws is not None:
-                return raws
-        return await self._read_lines(title, start, count)
+            raws_read = await self._read_xml(title, start, count)
+        if raws_read is None:
+            raws_read = await self._read_lines(title, start, count)
+        known.update(enumerate(raws_read, start))
+        return raws_read
 
     async def _read_xml(self, title: ListTitle, start: int, count: int) -> list[_Raw] | None:
         sequence = self._next_sequence()
@@ -1093,15 +1211,16 @@ def _content_id(content_id: ContentId | str) -> ContentId:
     return content_id if isinstance(content_id, ContentId) else ContentId.parse(content_id)
 
 
+type _ListKey = tuple[str, ListUI, ListLayer, int, int, str]
+
+
+def _list_key(title: ListTitle) -> _ListKey:
+    """A list's identity as the device reports it (NLT without the cursor)."""
+    return (title.service, title.ui, title.layer, title.layers, title.items, title.title)
+
+
 def _same_list(a: ListTitle, b: ListTitle) -> bool:
-    return (a.service, a.ui, a.layer, a.layers, a.items, a.title) == (
-        b.service,
-        b.ui,
-        b.layer,
-        b.layers,
-        b.items,
-        b.title,
-    )
+    return _list_key(a) == _list_key(b)
 
 
 def _deeper(child: ListTitle, parent: ListTitle) -> bool:
@@ -1137,6 +1256,7 @@ __all__ = [
     "ContentId",
     "ContentIdError",
     "DialogError",
+    "Icon",
     "IndexOutOfRangeError",
     "Item",
     "ItemClass",
@@ -1155,4 +1275,6 @@ __all__ = [
     "SourceKind",
     "Step",
     "classify",
+    "item_icon",
+    "service_icon",
 ]
