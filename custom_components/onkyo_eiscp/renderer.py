@@ -401,8 +401,9 @@ async def _errors() -> AsyncIterator[None]:
     try:
         yield
     except UpnpActionError as err:
+        code = f" (UPnP error {err.error_code})" if err.error_code else ""
         raise RendererRefusedError(
-            f"the renderer refused: {err.error_desc or err}", err.error_code
+            f"the renderer refused: {err.error_desc or err}{code}", err.error_code
         ) from err
     except UpnpResponseError as err:
         raise RendererRefusedError(f"the renderer refused: {err}") from err

@@ -289,11 +289,13 @@ class Speaker:
             raise NoRendererError(f"{self.host} has no media renderer")
         media = await async_resolve_play_media(self.coordinator.hass, media_id, entity_id)
         if not announce:
-            await announcer.play(media.url, media.title)
+            await announcer.play(media.url, media.title, mime_type=media.mime_type)
             return
         announcer.limit = self.time_limit
         try:
-            await announcer.announce(media.url, media.title, volume=self.announce_volume())
+            await announcer.announce(
+                media.url, media.title, volume=self.announce_volume(), mime_type=media.mime_type
+            )
         except TimeoutError as err:
             raise AnnouncementTimeoutError(f"no end reported within {announcer.limit:g} s") from err
 

@@ -40,6 +40,7 @@ from homeassistant.components.media_player.const import (
     SERVICE_PLAY_MEDIA,
     MediaPlayerEntityFeature,
 )
+from homeassistant.components.media_source import PlayMedia
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_SUPPORTED_FEATURES,
@@ -567,3 +568,85 @@ async def test_announce_volume_option_set_and_emptied(
     speaker = speaker_of(entry)
     assert speaker.announce_volume() is None
     assert speaker.time_limit == 30
+
+
+# --- the media's type -------------------------------------------------------------------
+
+
+def transport_state(vr: VirtualReceiver) -> str | None:
+    """The renderer's transport state."""
+    return None if vr.upnp is None else vr.upnp.transport.state
+
+
+MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64
+
+
+@pytest.mark.parametrize("announce", [False, True])
+async def test_media_source_type_is_told_to_the_renderer(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    receiver: VirtualReceiver,
+    media: MediaServer,
+    announce: bool,
+) -> None:
+    """A media source's MIME type goes into the metadata: a stream that does not say is taken.
+
+    The stream's server calls it application/octet-stream (as radio and TTS servers
+    may); Home Assistant's media source knows it is MP3.
+    """
+    assert receiver.upnp is not None
+    media.files["/stream"] = (MP3, "application/octet-stream")
+    url = media.url("/stream")
+    await front_panel(hass, loaded, receiver, "PWR01", f"SLI{BD}", "MVL1E")
+    resolved = PlayMedia(url, "audio/mpeg")
+    with patch("homeassistant.components.media_source.async_resolve_media", return_value=resolved):
+        task = asyncio.create_task(play(hass, "media-source://tts/x?m=Hi", announce=announce))
+        await until(
+            lambda: receiver.upnp is not None and receiver.upnp.transport.state == "PLAYING"
+        )
+    assert receiver.upnp.transport.fetched == [url]
+    assert 'protocolInfo="http-get:*:audio/mpeg:' in receiver.upnp.transport.metadata
+    if announce:
+        receiver.upnp.stop_playback()  # a stream has no end of its own
+    await task
+    if announce:
+        assert main_zone(receiver) == (True, BD, 0x1E, False)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type", "plays"),
+    [
+        pytest.param("/tone.mp3", MP3, "audio/mpeg", True, id="mp3"),
+        pytest.param("/clip.ogg", b"OggS\x00\x02" * 8, "audio/ogg", False, id="ogg"),
+    ],
+)
+async def test_a_type_the_renderer_plays_and_one_it_does_not(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    receiver: VirtualReceiver,
+    media: MediaServer,
+    path: str,
+    body: bytes,
+    content_type: str,
+    plays: bool,
+) -> None:
+    """Announced: an MP3 plays; Ogg, which the renderer does not list, is refused and undone."""
+    assert receiver.upnp is not None
+    media.files[path] = (body, content_type)
+    await front_panel(hass, loaded, receiver, "PWR01", f"SLI{BD}", "MVL1E")
+    url = media.url(path)
+    if plays:
+        task = asyncio.create_task(play(hass, url, announce=True))
+        await until(
+            lambda: receiver.upnp is not None and receiver.upnp.transport.state == "PLAYING"
+        )
+        assert receiver.state.net.title == "tone.mp3"
+        receiver.upnp.stop_playback()
+        await task
+    else:
+        with pytest.raises(HomeAssistantError) as err:
+            await play(hass, url, announce=True)
+        assert err.value.translation_key == "renderer_refused"
+        assert "UPnP error 714" in str(err.value)  # Illegal MIME-type
+        assert receiver.upnp.transport.fetched == []
+    assert main_zone(receiver) == (True, BD, 0x1E, False)
