@@ -349,13 +349,15 @@ class Speaker:
             self._search()
 
     async def _async_watch_ssdp(self) -> None:
-        unsubscribe = await ssdp.async_register_callback(
-            self.coordinator.hass, self._async_on_ssdp, {"st": MEDIA_RENDERER}
-        )
-        if self._stopped:
-            unsubscribe()
-        else:
-            self._unsubscribers.append(unsubscribe)
+        # Answers to Home Assistant's searches carry ST, advertisements NT.
+        for header in ("st", "nt"):
+            unsubscribe = await ssdp.async_register_callback(
+                self.coordinator.hass, self._async_on_ssdp, {header: MEDIA_RENDERER}
+            )
+            if self._stopped:
+                unsubscribe()
+            else:
+                self._unsubscribers.append(unsubscribe)
 
     async def _async_on_ssdp(self, info: SsdpServiceInfo, change: SsdpChange) -> None:
         """A MediaRenderer seen by Home Assistant's SSDP: search there if it is the host's."""

@@ -8,8 +8,10 @@ the same eISCP connection its entities use.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
+import contextlib
 from pathlib import Path
+import socket
 from typing import Any
 from unittest.mock import patch
 
@@ -59,7 +61,7 @@ from virtual_receiver import DEMO_PLAYLIST, VirtualReceiver
 from virtual_receiver.zones import Zone
 
 from .conftest import settle
-from .helpers import free_port, until
+from .helpers import until
 
 pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 
@@ -97,14 +99,29 @@ def config_entry(receiver: VirtualReceiver, entry_options: dict[str, Any]) -> Mo
     )
 
 
+@contextlib.contextmanager
+def silent_udp_port() -> Iterator[int]:
+    """A loopback UDP port held open for the block, where nothing ever answers."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        yield port
+
+
 @pytest.fixture(autouse=True)
-def _ssdp_port(receiver: VirtualReceiver) -> Generator[None]:
-    """Unicast searches go to the virtual receiver's SSDP port; no answer within 0.3 s: none."""
-    port = receiver.upnp.ssdp_port if receiver.upnp is not None else free_port()
-    with (
-        patch.object(speaker_module, "SSDP_PORT", port),
-        patch.object(speaker_module, "SEARCH_TIMEOUT", 0.3),
-    ):
+def _ssdp_port(receiver: VirtualReceiver) -> Iterator[None]:
+    """Unicast searches go to the virtual receiver's SSDP port; no answer within 0.3 s: none.
+
+    A device without renderer is searched on a port held silent: never UDP 1900, where a
+    developer's virtual receiver (scripts/develop, e2e) may answer.
+    """
+    with contextlib.ExitStack() as stack:
+        if receiver.upnp is not None:
+            port = receiver.upnp.ssdp_port
+        else:
+            port = stack.enter_context(silent_udp_port())
+        stack.enter_context(patch.object(speaker_module, "SSDP_PORT", port))
+        stack.enter_context(patch.object(speaker_module, "SEARCH_TIMEOUT", 0.3))
         yield
 
 
@@ -209,11 +226,15 @@ async def test_found_by_unicast_search(
     assert not features(hass, ZONE2) & ANNOUNCE
 
 
-def _discovery(location: str) -> SsdpServiceInfo:
+def _discovery(location: str, *, advertised: bool = False) -> SsdpServiceInfo:
+    """What SSDP saw: an answer to a search (ST), or an advertisement (NT only)."""
+    header = "nt" if advertised else "st"
     return SsdpServiceInfo(
         ssdp_usn=f"uuid:x::{MEDIA_RENDERER}",
-        ssdp_st=MEDIA_RENDERER,
+        ssdp_st=MEDIA_RENDERER,  # Home Assistant fills it from NT for an advertisement
+        ssdp_nt=MEDIA_RENDERER if advertised else None,
         ssdp_location=location,
+        ssdp_headers={header: MEDIA_RENDERER, "location": location},
         upnp={},
     )
 
@@ -244,8 +265,9 @@ class FakeSsdp:
 
     async def see(self, info: SsdpServiceInfo, change: SsdpChange = SsdpChange.ALIVE) -> None:
         """A device advertises itself: call back whoever matches it, as the scanner does."""
+        headers = info.ssdp_headers
         for callback, match in list(self.callbacks):
-            if match.get("st") in (None, info.ssdp_st):
+            if all(headers.get(key) == value for key, value in match.items()):
                 await callback(info, change)
 
 
@@ -783,25 +805,30 @@ async def test_renderer_that_appears_later_is_found_by_a_later_search(
     assert receiver.upnp.transport.fetched == [url]
 
 
+@pytest.mark.parametrize("advertised", [False, True])
 async def test_renderer_that_appears_later_is_found_by_an_ssdp_callback(
     hass: HomeAssistant,
     receiver: VirtualReceiver,
     config_entry: MockConfigEntry,
     discovered: FakeSsdp,
+    advertised: bool,
 ) -> None:
     """Home Assistant's SSDP sees the device's renderer: searched there at once."""
     assert receiver.upnp is not None
     await receiver.upnp.stop()
     speaker = await set_up(hass, config_entry)
     assert speaker.renderer is None
-    assert [match for _, match in discovered.callbacks] == [{"st": MEDIA_RENDERER}]
+    assert [match for _, match in discovered.callbacks] == [
+        {"st": MEDIA_RENDERER},
+        {"nt": MEDIA_RENDERER},
+    ]
     # Another device's renderer, or a renderer saying goodbye: nothing is searched.
     await discovered.see(_discovery("http://127.0.0.2:8888/description.xml"))
     await receiver.upnp.start()
     await discovered.see(_discovery(receiver.upnp.location), SsdpChange.BYEBYE)
     await idle(speaker)
     assert speaker.searches == 1
-    await discovered.see(_discovery(receiver.upnp.location))
+    await discovered.see(_discovery(receiver.upnp.location, advertised=advertised))
     await idle(speaker)
     assert speaker.searches == 2
     assert speaker.found_by == "ssdp"
