@@ -216,7 +216,7 @@ class Speaker:
         self.renderer: Renderer | None = None
         self.found_by: str | None = None
         self.announcer: Announcer | None = None
-        self.searches = 0  # searches made by this speaker (for diagnostics and tests)
+        self.searches = 0  # searches made by this speaker
         self.retry_delay = RETRY_FIRST  # seconds before the next search while none is known
         self._listeners: set[Callable[[], None]] = set()
         self._task: asyncio.Task[None] | None = None  # the search under way (or the last)
@@ -360,11 +360,17 @@ class Speaker:
                 self._unsubscribers.append(unsubscribe)
 
     async def _async_on_ssdp(self, info: SsdpServiceInfo, change: SsdpChange) -> None:
-        """A MediaRenderer seen by Home Assistant's SSDP: search there if it is the host's."""
+        """A MediaRenderer seen by Home Assistant's SSDP: search there if it is the host's.
+
+        The renderer in use saying goodbye is checked (it may be gone).
+        """
         location = info.ssdp_location
+        if self.renderer is not None:
+            if change is SsdpChange.BYEBYE and location == self.renderer.location:
+                self._start_check(self.renderer)
+            return
         if (
             change is SsdpChange.BYEBYE
-            or self.renderer is not None
             or not location
             or not await self._locator.async_on_host(location)
         ):
@@ -385,14 +391,12 @@ class Speaker:
         return None
 
     @callback
-    def _failed(self, err: RendererError) -> None:
-        """An action found the renderer unreachable: if its description is gone too, lose it."""
-        if not isinstance(err, RendererUnavailableError) or self.renderer is None:
-            return
+    def _start_check(self, renderer: Renderer) -> None:
+        """Check whether ``renderer`` still answers; if its description is gone, lose it."""
         if self._check is None or self._check.done():
             coordinator = self.coordinator
             self._check = coordinator.entry.async_create_background_task(
-                coordinator.hass, self._async_check(self.renderer), "onkyo_eiscp renderer check"
+                coordinator.hass, self._async_check(renderer), "onkyo_eiscp renderer check"
             )
 
     async def _async_check(self, renderer: Renderer) -> None:
@@ -515,8 +519,9 @@ class Speaker:
             except TimeoutError as err:
                 limit = announcer.limit
                 raise AnnouncementTimeoutError(f"no end reported within {limit:g} s") from err
-        except RendererError as err:
-            self._failed(err)
+        except RendererUnavailableError:
+            if self.renderer is not None:
+                self._start_check(self.renderer)
             raise
 
     async def async_browse_media(

@@ -841,6 +841,32 @@ async def test_renderer_that_appears_later_is_found_by_an_ssdp_callback(
     assert discovered.callbacks == []
 
 
+async def test_renderer_saying_goodbye_is_checked(
+    hass: HomeAssistant,
+    receiver: VirtualReceiver,
+    config_entry: MockConfigEntry,
+    discovered: FakeSsdp,
+) -> None:
+    """SSDP byebye of the renderer in use: kept while it answers, lost once it does not."""
+    upnp = receiver.upnp
+    assert upnp is not None
+    speaker = await set_up(hass, config_entry)
+    renderer = speaker.renderer
+    assert renderer is not None
+    goodbye = _discovery(upnp.location)
+    await discovered.see(goodbye, SsdpChange.BYEBYE)  # standby, renderer still there
+    await idle(speaker)
+    assert speaker.renderer is renderer
+    await upnp.stop()
+    await discovered.see(goodbye, SsdpChange.BYEBYE)
+    await idle(speaker)
+    assert speaker.renderer is None
+    assert issue(hass, "renderer_lost", config_entry) is not None
+    await settle(hass, config_entry)
+    assert not features(hass, MAIN) & ANNOUNCE
+    await hass.config_entries.async_unload(config_entry.entry_id)
+
+
 async def test_renderer_found_when_the_connection_comes_back(
     hass: HomeAssistant, without_renderer: Speaker, receiver: VirtualReceiver
 ) -> None:
