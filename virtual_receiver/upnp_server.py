@@ -64,13 +64,17 @@ _DIDL_NS: Final = {"didl": "urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/"}
 _DC_TITLE: Final = "{http://purl.org/dc/elements/1.1/}title"
 _UPNP_ARTIST: Final = "{urn:schemas-upnp-org:metadata-1-0/upnp/}artist"
 _UPNP_ALBUM: Final = "{urn:schemas-upnp-org:metadata-1-0/upnp/}album"
-# What the renderer takes (ConnectionManager's SinkProtocolInfo) and how it tells them.
+# What the renderer takes (ConnectionManager's SinkProtocolInfo). A controller's metadata
+# that names another type (DIDL-Lite ``res@protocolInfo``) is refused at SetAVTransportURI,
+# as strict renderers do; metadata that names none leaves it to the file's first bytes.
 SINK_PROTOCOLS: Final = (
     "http-get:*:audio/wav:*",
     "http-get:*:audio/x-wav:*",
     "http-get:*:audio/mpeg:*",
     "http-get:*:audio/flac:*",
+    "http-get:*:audio/x-flac:*",
 )
+SINK_MIME_TYPES: Final = frozenset(entry.split(":")[2] for entry in SINK_PROTOCOLS)
 FETCH_LIMIT: Final = 1 << 20  # bytes read of a media file: enough for any header
 FETCH_TIMEOUT: Final = 10.0
 ERROR_ILLEGAL_MIME: Final = 714  # AVTransport's "Illegal MIME-type"
@@ -510,8 +514,8 @@ class UpnpRenderer:
     # --- AVTransport -------------------------------------------------------------------
 
     async def set_uri(self, uri: str, metadata: str) -> None:
-        """SetAVTransportURI: take ``uri`` (refused when the format fault is on)."""
-        if self.faults.refuse_format:
+        """SetAVTransportURI: take ``uri`` of a type it plays (refused by the format fault)."""
+        if self.faults.refuse_format or not accepts(_didl_mime_type(metadata)):
             raise UpnpActionError(error_code=ERROR_ILLEGAL_MIME, error_desc="Illegal MIME-type")
         if not uri.lower().startswith(("http://", "https://")):
             raise UpnpActionError(error_code=ERROR_NOT_FOUND, error_desc="Resource not found")
@@ -627,6 +631,22 @@ def _didl_item(metadata: str) -> ET.Element | None:
     return item
 
 
+def _didl_mime_type(metadata: str) -> str | None:
+    """The MIME type of the item's resource (its ``protocolInfo``), None if it names none."""
+    item = _didl_item(metadata)
+    res = None if item is None else item.find("didl:res", _DIDL_NS)
+    info = None if res is None else res.get("protocolInfo")
+    parts = (info or "").split(":")
+    if len(parts) != 4 or parts[2] in ("", "*"):
+        return None
+    return parts[2].split(";", 1)[0].strip().lower()
+
+
+def accepts(mime_type: str | None) -> bool:
+    """Whether the renderer takes media of ``mime_type`` (None: not said, to be sniffed)."""
+    return mime_type is None or mime_type in SINK_MIME_TYPES
+
+
 def _didl_names(metadata: str) -> tuple[str, str, str]:
     """Title, artist and album of DIDL-Lite metadata ('' for what it lacks)."""
     item = _didl_item(metadata)
@@ -660,4 +680,4 @@ def _clock(seconds: float | None) -> str:
     return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
-__all__ = ["RENDERER_TYPE", "RendererFaults", "UpnpRenderer", "sniff", "wav_length"]
+__all__ = ["RENDERER_TYPE", "RendererFaults", "UpnpRenderer", "accepts", "sniff", "wav_length"]

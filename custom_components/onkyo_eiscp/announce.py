@@ -103,11 +103,16 @@ class ZoneControl(Protocol):
 class MediaPlayback(Protocol):
     """The renderer side."""
 
-    async def play_to_end(self, url: str, title: str, *, limit: float) -> None:
-        """Play ``url`` and return when it has ended; TimeoutError after ``limit`` seconds."""
+    async def play_to_end(
+        self, url: str, title: str, *, limit: float, mime_type: str | None = None
+    ) -> None:
+        """Play ``url`` and return when it has ended; TimeoutError after ``limit`` seconds.
 
-    async def play(self, url: str, title: str) -> None:
-        """Play ``url`` and return once it plays."""
+        ``mime_type`` is the media's type where it is known (the renderer is told it).
+        """
+
+    async def play(self, url: str, title: str, *, mime_type: str | None = None) -> None:
+        """Play ``url`` (of ``mime_type``, if known) and return once it plays."""
 
     async def stop(self) -> None:
         """Stop what plays."""
@@ -130,13 +135,15 @@ class Announcer:
         """Whether something plays or waits to."""
         return self._lock.locked()
 
-    async def play(self, url: str, title: str) -> None:
+    async def play(self, url: str, title: str, *, mime_type: str | None = None) -> None:
         """Play ``url`` (after any announcement in progress); nothing is restored after it."""
         check_media_url(url)
         async with self._lock:
-            await self.playback.play(url, title)
+            await self.playback.play(url, title, mime_type=mime_type)
 
-    async def announce(self, url: str, title: str, *, volume: int | None = None) -> None:
+    async def announce(
+        self, url: str, title: str, *, volume: int | None = None, mime_type: str | None = None
+    ) -> None:
         """Play ``url`` as an announcement at ``volume`` (None: the current), then restore.
 
         Raises what the renderer raised (refused, vanished) or TimeoutError when it never
@@ -158,7 +165,7 @@ class Announcer:
                 if volume is not None and volume != restore.volume:
                     await self.zone.set_volume(volume)
                 played = True
-                await self.playback.play_to_end(url, title, limit=self.limit)
+                await self.playback.play_to_end(url, title, limit=self.limit, mime_type=mime_type)
                 ended = True
             finally:
                 await self._restore(restore, stop=played and not ended)

@@ -118,14 +118,18 @@ class RendererLocator:
         self.ssdp_port = ssdp_port
         self.search_timeout = search_timeout
         self.found_by: str | None = None  # "ssdp" or "search" once found
+        # The last description ignored by the last search: it was not on the host.
+        self.ignored: str | None = None
         self._logged: set[str] = set()
 
     async def async_locate(self, location: str | None = None) -> str | None:
         """The description URL of the host's renderer, None when it has none.
 
         ``location`` is the description URL from the SSDP discovery that found the
-        device, if there was one.
+        device, if there was one. The same locator may search again (a description
+        from another host is logged once, however often it is met).
         """
+        self.ignored = None
         addresses = await self._addresses(self.host)
         if location is not None and await self._same_host(location, addresses):
             self.found_by = "ssdp"
@@ -134,14 +138,19 @@ class RendererLocator:
         self.found_by = None if found is None else "search"
         return found
 
+    async def async_on_host(self, location: str) -> bool:
+        """Whether the description at ``location`` is served by the host (nothing logged)."""
+        return await self._served_by(location, await self._addresses(self.host))
+
+    async def _served_by(self, location: str, addresses: set[str]) -> bool:
+        hostname = _hostname(location)
+        return bool(hostname) and bool((await self._addresses(hostname or "")) & addresses)
+
     async def _same_host(self, location: str, addresses: set[str]) -> bool:
         """Whether ``location`` is served by the host; a foreign one is logged once."""
-        try:
-            hostname = urlsplit(location).hostname
-        except ValueError:
-            hostname = None
-        if hostname and (await self._addresses(hostname)) & addresses:
+        if await self._served_by(location, addresses):
             return True
+        self.ignored = location
         if location not in self._logged:
             self._logged.add(location)
             _LOGGER.warning(
@@ -401,8 +410,9 @@ async def _errors() -> AsyncIterator[None]:
     try:
         yield
     except UpnpActionError as err:
+        code = f" (UPnP error {err.error_code})" if err.error_code else ""
         raise RendererRefusedError(
-            f"the renderer refused: {err.error_desc or err}", err.error_code
+            f"the renderer refused: {err.error_desc or err}{code}", err.error_code
         ) from err
     except UpnpResponseError as err:
         raise RendererRefusedError(f"the renderer refused: {err}") from err

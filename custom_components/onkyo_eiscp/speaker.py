@@ -24,9 +24,14 @@ from urllib.parse import urlsplit
 from homeassistant.components import media_source, ssdp
 from homeassistant.components.media_player.browse_media import BrowseMedia
 from homeassistant.components.media_player.const import MediaClass, MediaPlayerEntityFeature
+from homeassistant.components.ssdp.scanner import SsdpChange
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from homeassistant.util.hass_dict import HassKey
 
 from . import renderer as upnp
 from .announce import (
@@ -50,6 +55,7 @@ from .renderer import (
     MEDIA_RENDERER,
     Renderer,
     RendererError,
+    RendererInfo,
     RendererLocator,
     RendererUnavailableError,
     async_resolve_play_media,
@@ -67,6 +73,18 @@ SSDP_PORT: int = upnp.SSDP_PORT
 SEARCH_TIMEOUT: float = upnp.SEARCH_MX + 1
 # Seconds each eISCP change of an announcement waits for the device's reply.
 REPLY_TIMEOUT: Final = 5.0
+# Seconds before searching again while no renderer is known: doubled after each search
+# that finds none, up to RETRY_MAX; back to RETRY_FIRST when the connection comes back.
+RETRY_FIRST: float = 60.0
+RETRY_MAX: float = 3600.0
+
+# Repairs (translation keys; the issue IDs end with the entry's ID).
+ISSUE_LOST: Final = "renderer_lost"  # the renderer found earlier is not found any more
+ISSUE_FOREIGN: Final = "renderer_foreign"  # the host pointed at another host's description
+ISSUE_NONE: Final = "no_renderer"  # URLs asked, and no renderer answers on the host
+
+# The renderer each entry found in this run (a reload keeps it: "found earlier").
+_FOUND: HassKey[dict[str, RendererInfo]] = HassKey(f"{DOMAIN}_renderers")
 
 SPEAKER_FEATURES: Final = (
     MediaPlayerEntityFeature.PLAY_MEDIA
@@ -180,7 +198,17 @@ class CoordinatorZoneControl:
 
 
 class Speaker:
-    """The device's renderer, once found, and what plays through it (main zone only)."""
+    """The device's renderer, once found, and what plays through it (main zone only).
+
+    Until a renderer is known it is searched for again: at once when Home Assistant's
+    SSDP sees a MediaRenderer on the device's host, or when the eISCP connection comes
+    back after a drop (the device may have rebooted), and otherwise on a slow schedule
+    that backs off from :data:`RETRY_FIRST` to :data:`RETRY_MAX`. A renderer that stops
+    answering (an action finds it gone, and its description is gone too) is searched for
+    the same way. Repairs say what the user needs to know: which renderer was lost, a
+    description from another host that was ignored, or that URLs were asked of a device
+    where no renderer answers.
+    """
 
     def __init__(self, coordinator: OnkyoCoordinator) -> None:
         """Nothing is searched before :meth:`async_start`."""
@@ -188,8 +216,19 @@ class Speaker:
         self.renderer: Renderer | None = None
         self.found_by: str | None = None
         self.announcer: Announcer | None = None
+        self.searches = 0  # searches made by this speaker
+        self.retry_delay = RETRY_FIRST  # seconds before the next search while none is known
         self._listeners: set[Callable[[], None]] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[None] | None = None  # the search under way (or the last)
+        self._check: asyncio.Task[None] | None = None  # is a renderer that failed gone?
+        self._retry: CALLBACK_TYPE | None = None
+        self._hint: str | None = None  # a description URL SSDP saw on the host
+        self._unsubscribers: list[CALLBACK_TYPE] = []
+        self._issues: set[str] = set()  # translation keys of the repairs raised
+        self._stopped = False
+        self._locator = RendererLocator(
+            self.host, ssdp_port=SSDP_PORT, search_timeout=SEARCH_TIMEOUT
+        )
 
     @property
     def host(self) -> str:
@@ -198,35 +237,147 @@ class Speaker:
 
     @callback
     def async_start(self) -> None:
-        """Look for the renderer in the background."""
+        """Look for the renderer in the background; watch SSDP and the connection for it."""
+        coordinator = self.coordinator
+        self._unsubscribers.append(coordinator.client.add_connection_listener(self._on_connection))
+        if "ssdp" in coordinator.hass.config.components:
+            coordinator.entry.async_create_background_task(
+                coordinator.hass, self._async_watch_ssdp(), "onkyo_eiscp renderer ssdp"
+            )
+        self._search()
+
+    async def async_shutdown(self) -> None:
+        """Stop looking; the repairs go with the entry."""
+        self._stopped = True
+        self._cancel_retry()
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
+        self._unsubscribers.clear()
+        for task in (self._task, self._check):
+            if task is not None and not task.done():
+                task.cancel()
+        for key in list(self._issues):
+            self._clear_issue(key)
+
+    # --- finding the renderer ---------------------------------------------------------
+
+    @callback
+    def _search(self) -> None:
+        """Search now, unless the renderer is known or a search is under way."""
+        if self._stopped or self.renderer is not None:
+            return
+        if self._task is not None and not self._task.done():
+            return
+        self._cancel_retry()
         coordinator = self.coordinator
         self._task = coordinator.entry.async_create_background_task(
             coordinator.hass, self._async_find(), "onkyo_eiscp renderer"
         )
 
-    async def async_shutdown(self) -> None:
-        """Stop looking."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-
     async def _async_find(self) -> None:
-        hass = self.coordinator.hass
-        locator = RendererLocator(self.host, ssdp_port=SSDP_PORT, search_timeout=SEARCH_TIMEOUT)
-        location = await locator.async_locate(await self._discovered_location())
+        """Search (again at once if SSDP saw the renderer meanwhile); found, or not."""
+        while True:
+            self.searches += 1
+            hint, self._hint = self._hint, None
+            renderer, found_by = await self._async_locate(hint)
+            if renderer is not None:
+                self._found(renderer, found_by)
+                return
+            if self._hint is None:
+                break
+        self._not_found(self._locator.ignored)
+
+    async def _async_locate(self, hint: str | None) -> tuple[Renderer | None, str | None]:
+        locator = self._locator
+        location = await locator.async_locate(hint or await self._discovered_location())
         if location is None:
-            _LOGGER.debug("%s has no media renderer: no URL playback", self.host)
-            return
+            _LOGGER.debug("No media renderer answers on %s: no URL playback", self.host)
+            return None, None
         try:
-            renderer = await Renderer.async_create(async_get_clientsession(hass), location)
+            renderer = await Renderer.async_create(
+                async_get_clientsession(self.coordinator.hass), location
+            )
         except RendererUnavailableError as err:
             _LOGGER.info("Media renderer of %s not usable: %s", self.host, err)
-            return
+            return None, None
         _LOGGER.debug("Media renderer of %s: %s (by %s)", self.host, location, locator.found_by)
-        self.renderer, self.found_by = renderer, locator.found_by
-        zone = CoordinatorZoneControl(self.coordinator, Zone.MAIN)
-        self.announcer = Announcer(zone, renderer, limit=self.time_limit)
-        for listener in list(self._listeners):
-            listener()
+        return renderer, locator.found_by
+
+    @callback
+    def _found(self, renderer: Renderer, found_by: str | None) -> None:
+        self.renderer, self.found_by = renderer, found_by
+        self.retry_delay = RETRY_FIRST
+        self.announcer = Announcer(
+            CoordinatorZoneControl(self.coordinator, Zone.MAIN), renderer, limit=self.time_limit
+        )
+        self.coordinator.hass.data.setdefault(_FOUND, {})[self._entry_id] = renderer.info
+        for key in (ISSUE_LOST, ISSUE_FOREIGN, ISSUE_NONE):
+            self._clear_issue(key)
+        self._notify()
+
+    @callback
+    def _not_found(self, ignored: str | None) -> None:
+        """Say why in Repairs, where it helps; search again later."""
+        known = self.coordinator.hass.data.get(_FOUND, {}).get(self._entry_id)
+        if known is not None:
+            self._raise_issue(ISSUE_LOST, _renderer_placeholders(known))
+        if ignored is not None:
+            self._raise_issue(ISSUE_FOREIGN, {"location": ignored})
+        else:
+            self._clear_issue(ISSUE_FOREIGN)
+        if self._stopped:
+            return
+        self._retry = async_call_later(self.coordinator.hass, self.retry_delay, self._on_retry)
+        self.retry_delay = min(self.retry_delay * 2, RETRY_MAX)
+
+    @callback
+    def _on_retry(self, _now: object) -> None:
+        self._retry = None
+        self._search()
+
+    @callback
+    def _cancel_retry(self) -> None:
+        if self._retry is not None:
+            self._retry()
+            self._retry = None
+
+    @callback
+    def _on_connection(self, connected: bool) -> None:
+        """Back after a drop: the device may have rebooted, its renderer with it."""
+        if connected and self.renderer is None:
+            self.retry_delay = RETRY_FIRST
+            self._search()
+
+    async def _async_watch_ssdp(self) -> None:
+        # Answers to Home Assistant's searches carry ST, advertisements NT.
+        for header in ("st", "nt"):
+            unsubscribe = await ssdp.async_register_callback(
+                self.coordinator.hass, self._async_on_ssdp, {header: MEDIA_RENDERER}
+            )
+            if self._stopped:
+                unsubscribe()
+            else:
+                self._unsubscribers.append(unsubscribe)
+
+    async def _async_on_ssdp(self, info: SsdpServiceInfo, change: SsdpChange) -> None:
+        """A MediaRenderer seen by Home Assistant's SSDP: search there if it is the host's.
+
+        The renderer in use saying goodbye is checked (it may be gone).
+        """
+        location = info.ssdp_location
+        if self.renderer is not None:
+            if change is SsdpChange.BYEBYE and location == self.renderer.location:
+                self._start_check(self.renderer)
+            return
+        if (
+            change is SsdpChange.BYEBYE
+            or not location
+            or not await self._locator.async_on_host(location)
+        ):
+            return
+        _LOGGER.debug("SSDP sees a media renderer on %s: %s", self.host, location)
+        self._hint = location
+        self._search()
 
     async def _discovered_location(self) -> str | None:
         """The description URL Home Assistant's SSDP discovery found on the device's host."""
@@ -238,6 +389,68 @@ class Speaker:
             if location and _hostname(location) == self.host.lower():
                 return location
         return None
+
+    @callback
+    def _start_check(self, renderer: Renderer) -> None:
+        """Check whether ``renderer`` still answers; if its description is gone, lose it."""
+        if self._check is None or self._check.done():
+            coordinator = self.coordinator
+            self._check = coordinator.entry.async_create_background_task(
+                coordinator.hass, self._async_check(renderer), "onkyo_eiscp renderer check"
+            )
+
+    async def _async_check(self, renderer: Renderer) -> None:
+        try:
+            await Renderer.async_create(
+                async_get_clientsession(self.coordinator.hass), renderer.location
+            )
+        except RendererUnavailableError:
+            if self.renderer is not renderer:
+                return
+            _LOGGER.warning(
+                "The media renderer of %s (%s) no longer answers; searching for it again",
+                self.host,
+                renderer.location,
+            )
+            self.renderer = self.announcer = None
+            self.found_by = None
+            self.retry_delay = RETRY_FIRST
+            self._notify()
+            self._search()
+
+    @callback
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # --- repairs --------------------------------------------------------------------
+
+    @property
+    def _entry_id(self) -> str:
+        return self.coordinator.entry.entry_id
+
+    @callback
+    def _raise_issue(self, key: str, placeholders: dict[str, str]) -> None:
+        self._issues.add(key)
+        ir.async_create_issue(
+            self.coordinator.hass,
+            DOMAIN,
+            f"{key}_{self._entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=key,
+            translation_placeholders={
+                "title": self.coordinator.entry.title,
+                "host": self.host,
+                **placeholders,
+            },
+        )
+
+    @callback
+    def _clear_issue(self, key: str) -> None:
+        if key in self._issues:
+            self._issues.discard(key)
+            ir.async_delete_issue(self.coordinator.hass, DOMAIN, f"{key}_{self._entry_id}")
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -286,16 +499,30 @@ class Speaker:
         check_media_url(media_id)
         announcer = self.announcer
         if announcer is None:
+            if not self._issues & {ISSUE_LOST, ISSUE_FOREIGN}:
+                # Asked for, and nothing explains its absence yet: say so in Repairs.
+                self._raise_issue(ISSUE_NONE, {})
             raise NoRendererError(f"{self.host} has no media renderer")
         media = await async_resolve_play_media(self.coordinator.hass, media_id, entity_id)
-        if not announce:
-            await announcer.play(media.url, media.title)
-            return
-        announcer.limit = self.time_limit
         try:
-            await announcer.announce(media.url, media.title, volume=self.announce_volume())
-        except TimeoutError as err:
-            raise AnnouncementTimeoutError(f"no end reported within {announcer.limit:g} s") from err
+            if not announce:
+                await announcer.play(media.url, media.title, mime_type=media.mime_type)
+                return
+            announcer.limit = self.time_limit
+            try:
+                await announcer.announce(
+                    media.url,
+                    media.title,
+                    volume=self.announce_volume(),
+                    mime_type=media.mime_type,
+                )
+            except TimeoutError as err:
+                limit = announcer.limit
+                raise AnnouncementTimeoutError(f"no end reported within {limit:g} s") from err
+        except RendererUnavailableError:
+            if self.renderer is not None:
+                self._start_check(self.renderer)
+            raise
 
     async def async_browse_media(
         self,
@@ -330,6 +557,11 @@ class Speaker:
             "events": self.renderer.subscribed,
             "announcing": self.announcer is not None and self.announcer.busy,
         }
+
+
+def _renderer_placeholders(info: RendererInfo) -> dict[str, str]:
+    """What a repair names of a renderer: its name, model and description URL."""
+    return {"name": info.name, "model": info.model, "location": info.location}
 
 
 def _audio(item: BrowseMedia) -> bool:

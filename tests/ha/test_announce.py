@@ -8,8 +8,10 @@ the same eISCP connection its entities use.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
+import contextlib
 from pathlib import Path
+import socket
 from typing import Any
 from unittest.mock import patch
 
@@ -40,6 +42,8 @@ from homeassistant.components.media_player.const import (
     SERVICE_PLAY_MEDIA,
     MediaPlayerEntityFeature,
 )
+from homeassistant.components.media_source import PlayMedia
+from homeassistant.components.ssdp.scanner import SsdpChange
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_SUPPORTED_FEATURES,
@@ -48,6 +52,8 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from homeassistant.setup import async_setup_component
 from tests.virtual_receiver.test_upnp import MediaServer, wav
@@ -55,7 +61,7 @@ from virtual_receiver import DEMO_PLAYLIST, VirtualReceiver
 from virtual_receiver.zones import Zone
 
 from .conftest import settle
-from .helpers import free_port, until
+from .helpers import until
 
 pytestmark = pytest.mark.usefixtures("no_escaped_exceptions")
 
@@ -93,14 +99,29 @@ def config_entry(receiver: VirtualReceiver, entry_options: dict[str, Any]) -> Mo
     )
 
 
+@contextlib.contextmanager
+def silent_udp_port() -> Iterator[int]:
+    """A loopback UDP port held open for the block, where nothing ever answers."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        yield port
+
+
 @pytest.fixture(autouse=True)
-def _ssdp_port(receiver: VirtualReceiver) -> Generator[None]:
-    """Unicast searches go to the virtual receiver's SSDP port; no answer within 0.3 s: none."""
-    port = receiver.upnp.ssdp_port if receiver.upnp is not None else free_port()
-    with (
-        patch.object(speaker_module, "SSDP_PORT", port),
-        patch.object(speaker_module, "SEARCH_TIMEOUT", 0.3),
-    ):
+def _ssdp_port(receiver: VirtualReceiver) -> Iterator[None]:
+    """Unicast searches go to the virtual receiver's SSDP port; no answer within 0.3 s: none.
+
+    A device without renderer is searched on a port held silent: never UDP 1900, where a
+    developer's virtual receiver (scripts/develop, e2e) may answer.
+    """
+    with contextlib.ExitStack() as stack:
+        if receiver.upnp is not None:
+            port = receiver.upnp.ssdp_port
+        else:
+            port = stack.enter_context(silent_udp_port())
+        stack.enter_context(patch.object(speaker_module, "SSDP_PORT", port))
+        stack.enter_context(patch.object(speaker_module, "SEARCH_TIMEOUT", 0.3))
         yield
 
 
@@ -125,6 +146,13 @@ async def searched(hass: HomeAssistant, entry: MockConfigEntry) -> Speaker:
     await task
     await settle(hass, entry)
     return speaker
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> Speaker:
+    """Set the entry up; the speaker once its first search is over."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    return await searched(hass, entry)
 
 
 @pytest.fixture
@@ -198,41 +226,74 @@ async def test_found_by_unicast_search(
     assert not features(hass, ZONE2) & ANNOUNCE
 
 
-def _discovery(location: str) -> SsdpServiceInfo:
+def _discovery(location: str, *, advertised: bool = False) -> SsdpServiceInfo:
+    """What SSDP saw: an answer to a search (ST), or an advertisement (NT only)."""
+    header = "nt" if advertised else "st"
     return SsdpServiceInfo(
         ssdp_usn=f"uuid:x::{MEDIA_RENDERER}",
-        ssdp_st=MEDIA_RENDERER,
+        ssdp_st=MEDIA_RENDERER,  # Home Assistant fills it from NT for an advertisement
+        ssdp_nt=MEDIA_RENDERER if advertised else None,
         ssdp_location=location,
+        ssdp_headers={header: MEDIA_RENDERER, "location": location},
         upnp={},
     )
 
 
+class FakeSsdp:
+    """Home Assistant's SSDP discovery as the test tells it: its cache and its callbacks."""
+
+    def __init__(self) -> None:
+        """Nothing seen, nobody called back yet."""
+        self.infos: list[SsdpServiceInfo] = []
+        self.callbacks: list[tuple[Callable[..., Any], dict[str, str]]] = []
+
+    def append(self, info: SsdpServiceInfo) -> None:
+        """Seen before the entry was set up (in the cache)."""
+        self.infos.append(info)
+
+    async def by_st(self, hass: HomeAssistant, st: str) -> list[SsdpServiceInfo]:
+        """ssdp.async_get_discovery_info_by_st."""
+        return [info for info in self.infos if info.ssdp_st == st]
+
+    async def register(
+        self, hass: HomeAssistant, callback: Callable[..., Any], match: dict[str, str]
+    ) -> Callable[[], None]:
+        """ssdp.async_register_callback."""
+        entry = (callback, match)
+        self.callbacks.append(entry)
+        return lambda: self.callbacks.remove(entry)
+
+    async def see(self, info: SsdpServiceInfo, change: SsdpChange = SsdpChange.ALIVE) -> None:
+        """A device advertises itself: call back whoever matches it, as the scanner does."""
+        headers = info.ssdp_headers
+        for callback, match in list(self.callbacks):
+            if all(headers.get(key) == value for key, value in match.items()):
+                await callback(info, change)
+
+
 @pytest.fixture
-def discovered(hass: HomeAssistant) -> Generator[list[SsdpServiceInfo]]:
-    """What Home Assistant's SSDP discovery has seen (its cache, filled by the test)."""
-    infos: list[SsdpServiceInfo] = []
-
-    async def by_st(hass: HomeAssistant, st: str) -> list[SsdpServiceInfo]:
-        return [info for info in infos if info.ssdp_st == st]
-
+def discovered(hass: HomeAssistant) -> Generator[FakeSsdp]:
+    """What Home Assistant's SSDP discovery has seen (filled by the test)."""
+    fake = FakeSsdp()
     hass.config.components.add("ssdp")
-    with patch("homeassistant.components.ssdp.async_get_discovery_info_by_st", by_st):
-        yield infos
+    with (
+        patch("homeassistant.components.ssdp.async_get_discovery_info_by_st", fake.by_st),
+        patch("homeassistant.components.ssdp.async_register_callback", fake.register),
+    ):
+        yield fake
 
 
 async def test_found_by_ssdp_discovery(
     hass: HomeAssistant,
     receiver: VirtualReceiver,
     config_entry: MockConfigEntry,
-    discovered: list[SsdpServiceInfo],
+    discovered: FakeSsdp,
 ) -> None:
     """The discovery's location on the device's host is taken: nothing is searched."""
     assert receiver.upnp is not None
     discovered.append(_discovery("http://127.0.0.2:8888/description.xml"))  # another device
     discovered.append(_discovery(receiver.upnp.location))
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    speaker = await searched(hass, config_entry)
+    speaker = await set_up(hass, config_entry)
     assert speaker.found_by == "ssdp"
     assert speaker.renderer is not None
     assert speaker.renderer.location == receiver.upnp.location
@@ -245,14 +306,12 @@ async def test_discovery_of_another_host_is_ignored(
     hass: HomeAssistant,
     receiver: VirtualReceiver,
     config_entry: MockConfigEntry,
-    discovered: list[SsdpServiceInfo],
+    discovered: FakeSsdp,
 ) -> None:
     """Only other hosts' renderers discovered: the device's host itself is asked."""
     assert receiver.upnp is not None
     discovered.append(_discovery("http://127.0.0.2:8888/description.xml"))
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    speaker = await searched(hass, config_entry)
+    speaker = await set_up(hass, config_entry)
     assert speaker.found_by == "search"
     assert speaker.renderer is not None
     assert speaker.renderer.location == receiver.upnp.location
@@ -265,9 +324,7 @@ async def test_answer_pointing_at_another_host_is_ignored(
     """The host answers the search with a description elsewhere: no renderer, no URLs."""
     assert receiver.upnp is not None
     receiver.upnp.faults.location = "http://127.0.0.2:8888/description.xml"
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    speaker = await searched(hass, config_entry)
+    speaker = await set_up(hass, config_entry)
     assert speaker.renderer is None
     assert not features(hass, MAIN) & ANNOUNCE
     await hass.config_entries.async_unload(config_entry.entry_id)
@@ -384,9 +441,7 @@ async def test_description_on_the_host_that_is_no_renderer(
     """The host answers with a description of something else: no renderer, no URLs."""
     assert receiver.upnp is not None
     receiver.upnp.faults.location = media.url("/server.xml")  # a media server, same host
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    speaker = await searched(hass, config_entry)
+    speaker = await set_up(hass, config_entry)
     assert speaker.renderer is None
     assert not features(hass, MAIN) & ANNOUNCE
     await hass.config_entries.async_unload(config_entry.entry_id)
@@ -567,3 +622,379 @@ async def test_announce_volume_option_set_and_emptied(
     speaker = speaker_of(entry)
     assert speaker.announce_volume() is None
     assert speaker.time_limit == 30
+
+
+# --- the media's type -------------------------------------------------------------------
+
+
+def transport_state(vr: VirtualReceiver) -> str | None:
+    """The renderer's transport state."""
+    return None if vr.upnp is None else vr.upnp.transport.state
+
+
+MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64
+
+
+@pytest.mark.parametrize("announce", [False, True])
+async def test_media_source_type_is_told_to_the_renderer(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    receiver: VirtualReceiver,
+    media: MediaServer,
+    announce: bool,
+) -> None:
+    """A media source's MIME type goes into the metadata: a stream that does not say is taken.
+
+    The stream's server calls it application/octet-stream (as radio and TTS servers
+    may); Home Assistant's media source knows it is MP3.
+    """
+    assert receiver.upnp is not None
+    media.files["/stream"] = (MP3, "application/octet-stream")
+    url = media.url("/stream")
+    await front_panel(hass, loaded, receiver, "PWR01", f"SLI{BD}", "MVL1E")
+    resolved = PlayMedia(url, "audio/mpeg")
+    with patch("homeassistant.components.media_source.async_resolve_media", return_value=resolved):
+        task = asyncio.create_task(play(hass, "media-source://tts/x?m=Hi", announce=announce))
+        await until(
+            lambda: receiver.upnp is not None and receiver.upnp.transport.state == "PLAYING"
+        )
+    assert receiver.upnp.transport.fetched == [url]
+    assert 'protocolInfo="http-get:*:audio/mpeg:' in receiver.upnp.transport.metadata
+    if announce:
+        receiver.upnp.stop_playback()  # a stream has no end of its own
+    await task
+    if announce:
+        assert main_zone(receiver) == (True, BD, 0x1E, False)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type", "plays"),
+    [
+        pytest.param("/tone.mp3", MP3, "audio/mpeg", True, id="mp3"),
+        pytest.param("/clip.ogg", b"OggS\x00\x02" * 8, "audio/ogg", False, id="ogg"),
+    ],
+)
+async def test_a_type_the_renderer_plays_and_one_it_does_not(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    receiver: VirtualReceiver,
+    media: MediaServer,
+    path: str,
+    body: bytes,
+    content_type: str,
+    plays: bool,
+) -> None:
+    """Announced: an MP3 plays; Ogg, which the renderer does not list, is refused and undone."""
+    assert receiver.upnp is not None
+    media.files[path] = (body, content_type)
+    await front_panel(hass, loaded, receiver, "PWR01", f"SLI{BD}", "MVL1E")
+    url = media.url(path)
+    if plays:
+        task = asyncio.create_task(play(hass, url, announce=True))
+        await until(
+            lambda: receiver.upnp is not None and receiver.upnp.transport.state == "PLAYING"
+        )
+        assert receiver.state.net.title == "tone.mp3"
+        receiver.upnp.stop_playback()
+        await task
+    else:
+        with pytest.raises(HomeAssistantError) as err:
+            await play(hass, url, announce=True)
+        assert err.value.translation_key == "renderer_refused"
+        assert "UPnP error 714" in str(err.value)  # Illegal MIME-type
+        assert receiver.upnp.transport.fetched == []
+    assert main_zone(receiver) == (True, BD, 0x1E, False)
+
+
+# --- searching again, and what Repairs say ------------------------------------------------
+
+
+async def idle(speaker: Speaker) -> None:
+    """Wait until the speaker's check of a failed renderer, and its search, are over."""
+    if speaker._check is not None:
+        await speaker._check
+    if speaker._task is not None:  # read after the check: it may have started one
+        await speaker._task
+
+
+class Retries:
+    """The speaker's schedule of searches, at test speed: each delay asked for is recorded."""
+
+    FIRST = 0.05
+    MAX = 0.4
+
+    def __init__(self) -> None:
+        """Nothing scheduled yet."""
+        self.delays: list[float] = []
+
+    def call_later(self, hass: HomeAssistant, delay: float, action: Any) -> Callable[[], None]:
+        """async_call_later, recorded."""
+        self.delays.append(delay)
+        cancel: Callable[[], None] = async_call_later(hass, delay, action)
+        return cancel
+
+
+@pytest.fixture
+def retries() -> Generator[Retries]:
+    """Searches again after 0.05 s, doubling up to 0.4 s (an hour and a minute in use)."""
+    recorder = Retries()
+    with (
+        patch.object(speaker_module, "RETRY_FIRST", Retries.FIRST),
+        patch.object(speaker_module, "RETRY_MAX", Retries.MAX),
+        patch.object(speaker_module, "async_call_later", recorder.call_later),
+    ):
+        yield recorder
+
+
+async def found(speaker: Speaker) -> None:
+    """Wait until the speaker has found the renderer again."""
+    await until(lambda: speaker.renderer is not None, timeout=10)
+
+
+def issue(hass: HomeAssistant, key: str, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    """The entry's repair ``key``, if raised."""
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"{key}_{entry.entry_id}")
+
+
+def renderer_issues(hass: HomeAssistant) -> list[str]:
+    """The IDs of the renderer repairs raised."""
+    return [
+        issue_id
+        for (domain, issue_id) in ir.async_get(hass).issues
+        if domain == DOMAIN and "renderer" in issue_id
+    ]
+
+
+@pytest.fixture
+async def without_renderer(
+    hass: HomeAssistant, receiver: VirtualReceiver, config_entry: MockConfigEntry
+) -> AsyncGenerator[Speaker]:
+    """The entry set up while the device's renderer is down (it answers M-SEARCH later)."""
+    assert receiver.upnp is not None
+    await receiver.upnp.stop()
+    speaker = await set_up(hass, config_entry)
+    assert speaker.renderer is None
+    assert not features(hass, MAIN) & ANNOUNCE
+    yield speaker
+    await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_renderer_that_appears_later_is_found_by_a_later_search(
+    hass: HomeAssistant,
+    retries: Retries,
+    without_renderer: Speaker,
+    receiver: VirtualReceiver,
+    media: MediaServer,
+) -> None:
+    """Searched again by unicast M-SEARCH, later and later, until it answers."""
+    speaker = without_renderer
+    assert receiver.upnp is not None
+    await until(lambda: len(retries.delays) >= 5, timeout=10)
+    # Each search that finds none waits twice as long as the last, up to the maximum.
+    assert retries.delays[:5] == [0.05, 0.1, 0.2, 0.4, 0.4]
+    await receiver.upnp.start()
+    await found(speaker)
+    assert speaker.found_by == "search"
+    assert speaker.retry_delay == Retries.FIRST  # the next loss starts over
+    assert speaker._retry is None  # found: no more searches
+    await settle(hass, speaker.coordinator.entry)
+    assert features(hass, MAIN) & ANNOUNCE  # written to the state
+    assert not features(hass, ZONE2) & ANNOUNCE
+    url = media.url("/chime.wav")
+    await play(hass, url)
+    assert receiver.upnp.transport.fetched == [url]
+
+
+@pytest.mark.parametrize("advertised", [False, True])
+async def test_renderer_that_appears_later_is_found_by_an_ssdp_callback(
+    hass: HomeAssistant,
+    receiver: VirtualReceiver,
+    config_entry: MockConfigEntry,
+    discovered: FakeSsdp,
+    advertised: bool,
+) -> None:
+    """Home Assistant's SSDP sees the device's renderer: searched there at once."""
+    assert receiver.upnp is not None
+    await receiver.upnp.stop()
+    speaker = await set_up(hass, config_entry)
+    assert speaker.renderer is None
+    assert [match for _, match in discovered.callbacks] == [
+        {"st": MEDIA_RENDERER},
+        {"nt": MEDIA_RENDERER},
+    ]
+    # Another device's renderer, or a renderer saying goodbye: nothing is searched.
+    await discovered.see(_discovery("http://127.0.0.2:8888/description.xml"))
+    await receiver.upnp.start()
+    await discovered.see(_discovery(receiver.upnp.location), SsdpChange.BYEBYE)
+    await idle(speaker)
+    assert speaker.searches == 1
+    await discovered.see(_discovery(receiver.upnp.location, advertised=advertised))
+    await idle(speaker)
+    assert speaker.searches == 2
+    assert speaker.found_by == "ssdp"
+    assert speaker.renderer is not None
+    assert speaker.renderer.location == receiver.upnp.location
+    assert receiver.upnp.searches == 0  # the location was taken: nothing searched
+    await settle(hass, config_entry)
+    assert features(hass, MAIN) & ANNOUNCE
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    assert discovered.callbacks == []
+
+
+async def test_renderer_saying_goodbye_is_checked(
+    hass: HomeAssistant,
+    receiver: VirtualReceiver,
+    config_entry: MockConfigEntry,
+    discovered: FakeSsdp,
+) -> None:
+    """SSDP byebye of the renderer in use: kept while it answers, lost once it does not."""
+    upnp = receiver.upnp
+    assert upnp is not None
+    speaker = await set_up(hass, config_entry)
+    renderer = speaker.renderer
+    assert renderer is not None
+    goodbye = _discovery(upnp.location)
+    await discovered.see(goodbye, SsdpChange.BYEBYE)  # standby, renderer still there
+    await idle(speaker)
+    assert speaker.renderer is renderer
+    await upnp.stop()
+    await discovered.see(goodbye, SsdpChange.BYEBYE)
+    await idle(speaker)
+    assert speaker.renderer is None
+    assert issue(hass, "renderer_lost", config_entry) is not None
+    await settle(hass, config_entry)
+    assert not features(hass, MAIN) & ANNOUNCE
+    await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_renderer_found_when_the_connection_comes_back(
+    hass: HomeAssistant, without_renderer: Speaker, receiver: VirtualReceiver
+) -> None:
+    """The device reboots (eISCP drops and comes back): its renderer is searched at once."""
+    speaker = without_renderer
+    await receiver.restart()  # the renderer starts with it
+    await until(lambda: speaker.searches == 2)
+    await idle(speaker)
+    assert speaker.renderer is not None
+    await settle(hass, speaker.coordinator.entry)
+    assert features(hass, MAIN) & ANNOUNCE
+
+
+async def test_lost_renderer_is_a_repair_until_it_is_found_again(
+    hass: HomeAssistant,
+    retries: Retries,
+    loaded: MockConfigEntry,
+    receiver: VirtualReceiver,
+    media: MediaServer,
+) -> None:
+    """An action finds it gone, its description too: Repairs name it; found again, cleared."""
+    upnp = receiver.upnp
+    assert upnp is not None
+    speaker = speaker_of(loaded)
+    location = upnp.location
+    await upnp.stop()
+    with pytest.raises(HomeAssistantError) as err:
+        await play(hass, media.url("/chime.wav"))
+    assert err.value.translation_key == "renderer_unavailable"
+    await idle(speaker)
+    assert speaker.renderer is None
+    await settle(hass, loaded)
+    assert not features(hass, MAIN) & ANNOUNCE
+    lost = issue(hass, "renderer_lost", loaded)
+    assert lost is not None
+    assert lost.translation_key == "renderer_lost"
+    assert not lost.is_fixable
+    assert lost.severity is ir.IssueSeverity.WARNING
+    placeholders = lost.translation_placeholders or {}
+    assert placeholders["name"] == f"{receiver.info.brand} {receiver.model}"
+    assert placeholders["model"] == receiver.model
+    assert placeholders["location"] == location
+    assert placeholders["title"] == loaded.title
+    # Asked again while lost: the lost renderer explains it, nothing more is raised.
+    with pytest.raises(HomeAssistantError) as err:
+        await play(hass, media.url("/chime.wav"))
+    assert err.value.translation_key == "no_renderer"
+    assert renderer_issues(hass) == [f"renderer_lost_{loaded.entry_id}"]
+    await upnp.start()
+    await found(speaker)
+    assert issue(hass, "renderer_lost", loaded) is None
+    await settle(hass, loaded)
+    assert features(hass, MAIN) & ANNOUNCE
+
+
+async def test_renderer_that_answers_again_at_once_is_kept(
+    hass: HomeAssistant, loaded: MockConfigEntry, receiver: VirtualReceiver, media: MediaServer
+) -> None:
+    """A failure while its description still answers: kept, no repair."""
+    upnp = receiver.upnp
+    assert upnp is not None
+    speaker = speaker_of(loaded)
+    renderer = speaker.renderer
+    assert renderer is not None
+    renderer.guard.media_url = None
+    media.files.pop("/chime.wav")
+    # The renderer answers, but the media is gone: refused (716), not unavailable.
+    with pytest.raises(HomeAssistantError) as err:
+        await play(hass, media.url("/chime.wav"))
+    assert err.value.translation_key == "renderer_refused"
+    await idle(speaker)
+    assert speaker.renderer is renderer
+    assert renderer_issues(hass) == []
+
+
+async def test_renderer_found_before_a_reload_and_not_after(
+    hass: HomeAssistant, loaded: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """Found before the entry was reloaded, missing after it: Repairs name the one lost."""
+    assert receiver.upnp is not None
+    await receiver.upnp.stop()
+    assert await hass.config_entries.async_reload(loaded.entry_id)
+    speaker = await searched(hass, loaded)
+    assert speaker.renderer is None
+    lost = issue(hass, "renderer_lost", loaded)
+    assert lost is not None
+    assert (lost.translation_placeholders or {})["model"] == receiver.model
+    await hass.config_entries.async_unload(loaded.entry_id)
+    assert renderer_issues(hass) == []  # the repairs go with the entry
+
+
+async def test_description_on_another_host_is_a_repair_until_the_host_answers(
+    hass: HomeAssistant,
+    retries: Retries,
+    receiver: VirtualReceiver,
+    config_entry: MockConfigEntry,
+) -> None:
+    assert receiver.upnp is not None
+    foreign = "http://127.0.0.2:8888/description.xml"
+    receiver.upnp.faults.location = foreign
+    speaker = await set_up(hass, config_entry)
+    assert speaker.renderer is None
+    ignored = issue(hass, "renderer_foreign", config_entry)
+    assert ignored is not None
+    assert ignored.translation_placeholders == {
+        "title": config_entry.title,
+        "host": receiver.host,
+        "location": foreign,
+    }
+    receiver.upnp.faults.location = None
+    await found(speaker)
+    assert renderer_issues(hass) == []
+    await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+@pytest.mark.parametrize("receiver_options", [{}], indirect=True)
+async def test_no_renderer_is_a_repair_once_urls_are_asked(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A device without renderer raises nothing by itself; asked for a URL, Repairs explain."""
+    speaker = await searched(hass, init_integration)
+    assert speaker.renderer is None
+    assert renderer_issues(hass) == []
+    with pytest.raises(HomeAssistantError):
+        await play(hass, "http://127.0.0.1:9/chime.wav", announce=True)
+    none = issue(hass, "no_renderer", init_integration)
+    assert none is not None
+    assert none.translation_placeholders == {
+        "title": init_integration.title,
+        "host": init_integration.data[CONF_HOST],
+    }

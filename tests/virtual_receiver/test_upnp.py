@@ -283,6 +283,46 @@ async def test_play_of_what_it_cannot_play_is_refused(
         assert vr.state.net.play == "S"
 
 
+def didl(url: str, mime_type: str) -> str:
+    """DIDL-Lite metadata of one item at ``url`` whose protocolInfo names ``mime_type``."""
+    return (
+        '<DIDL-Lite xmlns="urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:upnp="urn:schemas-upnp-org:metadata-1-0/upnp/">'
+        '<item id="0" parentID="-1" restricted="false"><dc:title>Tone</dc:title>'
+        "<upnp:class>object.item.audioItem.musicTrack</upnp:class>"
+        f'<res protocolInfo="http-get:*:{mime_type}:*">{url}</res></item></DIDL-Lite>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("mime_type", "taken"),
+    [
+        ("audio/mpeg", True),
+        ("AUDIO/MPEG; charset=binary", True),  # parameters and case do not matter
+        ("*", True),  # not said: the file's bytes decide
+        ("audio/ogg", False),
+        ("application/octet-stream", False),
+    ],
+)
+async def test_protocol_info_is_checked_against_what_it_plays(
+    vr: VirtualReceiver, media: MediaServer, mime_type: str, taken: bool
+) -> None:
+    """The metadata's MIME type is one of SinkProtocolInfo's, or SetAVTransportURI fails."""
+    url = media.url("/tone.mp3")
+    async with controller(vr) as dmr:
+        if not taken:
+            with pytest.raises(UpnpActionError) as err:
+                await dmr.async_set_transport_uri(url, "Tone", didl(url, mime_type))
+            assert err.value.error_code == 714
+            assert media.requests == []
+            return
+        await dmr.async_set_transport_uri(url, "Tone", didl(url, mime_type))
+        await dmr.async_play()
+        assert vr.state.net.title == "Tone"
+        await dmr.async_stop()
+
+
 async def test_refused_uris(vr: VirtualReceiver, media: MediaServer) -> None:
     assert vr.upnp is not None
     async with controller(vr) as dmr:
