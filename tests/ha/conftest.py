@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Generator
+import socket
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -12,6 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.onkyo_eiscp import speaker as speaker_module
 from custom_components.onkyo_eiscp.const import DOMAIN
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -37,6 +39,22 @@ def _fast_pacing() -> Generator[None]:
         patch("custom_components.onkyo_eiscp.PIONEER_PACING", 0.01),
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _ssdp_port() -> Generator[None]:
+    """Send the renderer's unicast M-SEARCH to a loopback UDP port held silent, not 1900.
+
+    A developer's virtual receiver (scripts/develop) may answer on 1900. Test modules
+    that serve a renderer override this fixture by its name.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        with (
+            patch.object(speaker_module, "SSDP_PORT", sock.getsockname()[1]),
+            patch.object(speaker_module, "SEARCH_TIMEOUT", 0.3),
+        ):
+            yield
 
 
 @pytest.fixture
