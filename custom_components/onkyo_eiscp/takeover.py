@@ -112,9 +112,8 @@ def volume_limit(max_volume: float, volume_resolution: float, max_raw: int) -> f
     The built-in sends ``round(level * max_volume / 100 * volume_resolution)`` for a
     level 0..1, we send ``round(level * limit / 100 * max_raw)``: equal when ``limit`` is
     ``max_volume * volume_resolution / max_raw`` (and both show a raw level as the same
-    level). Kept within our option's 1-100 %
-    (a resolution above the device's range gave the built-in more than the device has).
-    None for a zone without volume control.
+    level). Kept within our option's 1-100 % (a resolution above the device's range gave
+    the built-in more than the device has). None for a zone without volume control.
     """
     if max_raw <= 0:
         return None
