@@ -45,6 +45,7 @@ from .identify import (
     identify,
 )
 from .services import async_setup_services
+from .takeover import async_setup as async_setup_takeover
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -66,8 +67,9 @@ _RELOADED_FOR_NRI: HassKey[set[str]] = HassKey(f"{DOMAIN}_reloaded_for_nri")
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's services."""
+    """Register the integration's services; watch for the built-in integration's entries."""
     async_setup_services(hass)
+    async_setup_takeover(hass)
     return True
 
 

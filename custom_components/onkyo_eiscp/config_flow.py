@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import logging
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import voluptuous as vol
 
 from homeassistant.components import network
 from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -65,6 +67,7 @@ from .identify import (
     identify_pioneer,
     normalize_identifier,
 )
+from .takeover import builtin_entry_for, options_from_builtin
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -133,6 +136,26 @@ def _entry_data(identity: Identity, host: str, port: int) -> dict[str, Any]:
     return data
 
 
+# The states of an entry that a new address reloads (as Home Assistant's own abort does).
+_RELOAD_ON_NEW_ADDRESS = (ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY)
+
+
+def _seen(entry: ConfigEntry, address: Mapping[str, Any]) -> bool:
+    """Discovery saw the configured device of ``entry``; whether at its known address.
+
+    There, a loaded entry's connection, released while the device was off, reconnects
+    now (in the background). A new address reloads the entry, which connects anew.
+    """
+    if any(entry.data.get(key) != value for key, value in address.items()):
+        return False
+    if entry.state is ConfigEntryState.LOADED:
+        coordinator = cast(OnkyoConfigEntry, entry).runtime_data
+        entry.async_create_background_task(
+            coordinator.hass, coordinator.async_device_seen(), f"onkyo_eiscp seen {entry.title}"
+        )
+    return True
+
+
 def _title(identity: Identity) -> str:
     info = identity.info
     return f"{brand_name(info.brand)} {info.model}".strip() or info.model
@@ -178,13 +201,23 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
                 str(address)
                 for address in await network.async_get_ipv4_broadcast_addresses(self.hass)
             ]
-            configured = self._async_current_ids(include_ignore=False)
-            found = await discover(addresses, port=DEFAULT_PORT, timeout=DISCOVERY_TIMEOUT)
-            self._found = {
-                d.identifier or d.host: d
-                for d in found
-                if normalize_identifier(d.identifier) not in configured
+            configured = {
+                entry.unique_id: entry
+                for entry in self._async_current_entries(include_ignore=False)
             }
+            found = await discover(addresses, port=DEFAULT_PORT, timeout=DISCOVERY_TIMEOUT)
+            self._found = {}
+            for d in found:
+                if (entry := configured.get(normalize_identifier(d.identifier))) is None:
+                    self._found[d.identifier or d.host] = d
+                elif (
+                    not _seen(entry, {CONF_HOST: d.host})
+                    and self.hass.config_entries.async_update_entry(
+                        entry, data={**entry.data, CONF_HOST: d.host}
+                    )
+                    and entry.state in _RELOAD_ON_NEW_ADDRESS
+                ):
+                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
             if not self._found:
                 return await self.async_step_discovery_none()
         options = [
@@ -241,13 +274,31 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
         if not identity.identifier:
             raise AbortFlow("no_identifier")
         await self.async_set_unique_id(identity.identifier)
-        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        self._abort_if_configured({CONF_HOST: host, CONF_PORT: port})
+
+    def _abort_if_configured(self, updates: dict[str, Any]) -> None:
+        """Abort if the flow's device is configured, updating its address (see _seen)."""
+        entry = self.hass.config_entries.async_entry_for_domain_unique_id(
+            DOMAIN, self.unique_id or ""
+        )
+        if entry is not None:
+            _seen(entry, updates)
+        self._abort_if_unique_id_configured(updates=updates)
 
     async def _async_create(self, identity: Identity, host: str, port: int) -> ConfigFlowResult:
-        """Create the entry, keeping the device's NRI so that setup need not ask again."""
+        """Create the entry, keeping the device's NRI so that setup need not ask again.
+
+        An eISCP device that the built-in integration has too starts with the names,
+        choices and volume limit of that entry (``takeover.py``).
+        """
         await async_save_nri(self.hass, identity)
+        options: dict[str, Any] = {}
+        if identity.pioneer is None and (
+            builtin := builtin_entry_for(self.hass, identity.identifier, host)
+        ):
+            options = options_from_builtin(builtin, identity.info)
         return self.async_create_entry(
-            title=_title(identity), data=_entry_data(identity, host, port)
+            title=_title(identity), data=_entry_data(identity, host, port), options=options
         )
 
     async def _async_try_identify(
@@ -301,7 +352,7 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A device with Onkyo's MAC prefix joined the network."""
         await self.async_set_unique_id(normalize_identifier(discovery_info.macaddress))
-        self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.ip})
+        self._abort_if_configured({CONF_HOST: discovery_info.ip})
         return await self._async_discovered(discovery_info.ip, DEFAULT_PORT)
 
     async def _async_discovered(self, host: str, port: int) -> ConfigFlowResult:

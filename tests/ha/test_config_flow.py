@@ -4,34 +4,43 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Generator
+from datetime import timedelta
 from ipaddress import IPv4Address
 from typing import Any
 from unittest.mock import patch
 
+from async_upnp_client.utils import CaseInsensitiveDict
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.onkyo_eiscp.const import (
     CONF_ANNOUNCE_TIME_LIMIT,
     CONF_ANNOUNCE_VOLUME,
+    CONF_LISTENING_MODES,
     CONF_RELEASE_WHILE_OFF,
+    CONF_SOURCE_NAMES,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
     DEFAULT_ANNOUNCE_TIME_LIMIT,
     DOMAIN,
+    RELEASE_GRACE,
 )
 from custom_components.onkyo_eiscp.eiscp.codes import FALLBACK_SELECTORS, SELECTOR_NAMES
 from custom_components.onkyo_eiscp.eiscp.frame import MAX_DATA_SIZE
 from custom_components.onkyo_eiscp.eiscp.nri import parse_nri
+from homeassistant.components.ssdp.scanner import IntegrationMatchers
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_SSDP, SOURCE_USER, ConfigEntryState
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_PORT, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from homeassistant.loader import async_get_ssdp
+from homeassistant.util import dt as dt_util
 from virtual_receiver import VirtualReceiver
 
-from .helpers import free_port, not_eiscp_server, save_nri, until
+from .conftest import settle
+from .helpers import free_port, not_eiscp_server, save_nri, state_until, until
 
 FLOW = "custom_components.onkyo_eiscp.config_flow"
 
@@ -740,3 +749,197 @@ async def test_setup_after_the_flow_asks_for_the_state_first(
     assert sent.index("PWRQSTN") < setup_nri
     assert sent.index("ZPWQSTN") < setup_nri
     assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+# --- a configured device seen again; the built-in integration's entry ----------------
+
+
+def _released_entry(receiver: VirtualReceiver, host: str = "127.0.0.1") -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Onkyo TX-NR686",
+        unique_id=receiver.identifier,
+        data={CONF_HOST: host, CONF_PORT: receiver.port},
+        options={CONF_RELEASE_WHILE_OFF: True},
+    )
+
+
+async def _set_up_and_release(
+    hass: HomeAssistant, entry: MockConfigEntry, receiver: VirtualReceiver
+) -> None:
+    """Set ``entry`` up with every zone off, and let it release the connection."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass, entry)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=RELEASE_GRACE + 1))
+    await until(lambda: receiver.client_count == 0)
+    assert entry.runtime_data.released
+
+
+@pytest.mark.usefixtures("device_port", "loopback_broadcast")
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param((SOURCE_SSDP, "http://127.0.0.1:8888/desc.xml"), id="SSDP"),
+        pytest.param((SOURCE_DHCP, ""), id="DHCP"),
+        pytest.param((SOURCE_USER, ""), id="ECN"),
+    ],
+)
+async def test_discovery_of_a_configured_device_ends_the_release(
+    hass: HomeAssistant, receiver: VirtualReceiver, source: tuple[str, str]
+) -> None:
+    """A released connection reconnects when discovery sees the device, not on schedule.
+
+    Turned on from the remote while released, the receiver shows as on at once.
+    """
+    entry = _released_entry(receiver)
+    await _set_up_and_release(hass, entry, receiver)
+    receiver.press("PWR01")
+    kind, location = source
+    if kind == SOURCE_SSDP:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": kind}, data=_ssdp(location)
+        )
+        assert result["reason"] == "already_configured"
+    elif kind == SOURCE_DHCP:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": kind}, data=_dhcp(receiver.identifier.lower())
+        )
+        assert result["reason"] == "already_configured"
+    else:
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": kind})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "discovery"}
+        )
+        assert result["step_id"] == "discovery_none"  # configured: not offered again
+    await state_until(hass, "media_player.onkyo_tx_nr686", lambda s: s.state == STATE_ON)
+    assert not entry.runtime_data.released
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_dhcp_configured_device_not_loaded_at_its_address(
+    hass: HomeAssistant, receiver: VirtualReceiver
+) -> None:
+    """Seen where it is known, an entry that is not loaded is left as it is."""
+    entry = _released_entry(receiver)
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp(receiver.identifier.lower())
+    )
+    assert result["reason"] == "already_configured"
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert receiver.client_count == 0
+
+
+@pytest.mark.usefixtures("device_port", "loopback_broadcast")
+@pytest.mark.parametrize("loaded", [True, False])
+async def test_ecn_discovery_updates_the_address_of_a_configured_device(
+    hass: HomeAssistant, receiver: VirtualReceiver, loaded: bool
+) -> None:
+    """The device answering ECN at another address: the entry gets it (loaded: reloads)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=receiver.identifier,
+        data={CONF_HOST: "localhost", CONF_PORT: receiver.port},
+    )
+    entry.add_to_hass(hass)
+    if loaded:
+        assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "discovery"}
+    )
+    assert result["step_id"] == "discovery_none"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    await hass.async_block_till_done()
+    assert entry.state is (ConfigEntryState.LOADED if loaded else ConfigEntryState.NOT_LOADED)
+    if loaded:
+        assert entry.runtime_data.client.host == "127.0.0.1"
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.usefixtures("device_port", "loopback_broadcast")
+@pytest.mark.parametrize("source", [SOURCE_SSDP, SOURCE_DHCP, SOURCE_USER])
+async def test_every_way_of_adding_takes_over_the_builtin_entry(
+    hass: HomeAssistant, receiver: VirtualReceiver, source: str
+) -> None:
+    """SSDP, DHCP and ECN discovery start the entry from the built-in's entry too."""
+    MockConfigEntry(
+        domain="onkyo",
+        title="TX-NR686",
+        unique_id=receiver.identifier,
+        data={CONF_HOST: "127.0.0.1"},
+        options={
+            "volume_resolution": 80,
+            "max_volume": 100.0,
+            "input_sources": {"12": "Television"},
+            "listening_modes": {"00": "STEREO"},
+        },
+    ).add_to_hass(hass)
+    if source == SOURCE_USER:
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": source})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "discovery"}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"device": receiver.identifier}
+        )
+    else:
+        data = (
+            _ssdp("http://127.0.0.1:8888/desc.xml")
+            if source == SOURCE_SSDP
+            else _dhcp(receiver.identifier.lower())
+        )
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": source}, data=data
+        )
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {
+        CONF_SOURCES: ["12"],
+        CONF_SOURCE_NAMES: {"12": "Television"},
+        CONF_LISTENING_MODES: ["00"],
+        CONF_VOLUME_LIMIT: 97.560976,  # 80 of the device's 82
+    }
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+def _description(manufacturer: str, device_type: str) -> CaseInsensitiveDict:
+    """What Home Assistant's SSDP scanner matches: the headers and the description's fields."""
+    return CaseInsensitiveDict(
+        {"st": device_type, "location": "http://192.0.2.5:8888/desc.xml"},
+        deviceType=device_type,
+        manufacturer=manufacturer,
+        modelName="TX-RZ70",
+    )
+
+
+async def test_ssdp_matchers_find_every_renderer_version_of_every_brand(
+    hass: HomeAssistant,
+) -> None:
+    """MediaRenderer :1, :2 and :3 of each brand's manufacturer strings are ours to look at.
+
+    Matched by Home Assistant's own SSDP matcher, from the manifest as its loader reads it.
+    """
+    matchers = IntegrationMatchers()
+    matchers.async_setup(await async_get_ssdp(hass))
+    renderer = "urn:schemas-upnp-org:device:MediaRenderer:{}"
+    for manufacturer in (
+        "ONKYO",
+        "Onkyo & Pioneer Corporation",
+        "Pioneer",
+        "Integra",
+        "PIONEER CORPORATION",
+    ):
+        for version in (1, 2, 3):
+            description = _description(manufacturer, renderer.format(version))
+            assert DOMAIN in matchers.async_matching_domains(description), (manufacturer, version)
+    for manufacturer, device_type in (
+        ("ONKYO", "urn:schemas-upnp-org:device:MediaServer:1"),
+        ("ONKYO", renderer.format(4)),
+        ("Denon", renderer.format(1)),
+    ):
+        description = _description(manufacturer, device_type)
+        assert DOMAIN not in matchers.async_matching_domains(description)
