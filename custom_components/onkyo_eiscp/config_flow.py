@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 import logging
 from typing import Any, cast
 from urllib.parse import urlparse
@@ -19,7 +20,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
-from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -37,9 +38,12 @@ from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from .const import (
     CONF_ANNOUNCE_TIME_LIMIT,
     CONF_ANNOUNCE_VOLUME,
+    CONF_LISTENING_MODE_NAMES,
+    CONF_LISTENING_MODES,
     CONF_PIONEER_FACTS,
     CONF_PROTOCOL,
     CONF_RELEASE_WHILE_OFF,
+    CONF_SOURCE_NAMES,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
     DEFAULT_ANNOUNCE_TIME_LIMIT,
@@ -49,9 +53,10 @@ from .const import (
     DOMAIN,
     VALIDATE_TIMEOUT,
 )
-from .coordinator import OnkyoConfigEntry
+from .coordinator import OnkyoConfigEntry, settings_store
+from .eiscp.capabilities import Capabilities
 from .eiscp.client import Client
-from .eiscp.codes import brand_name
+from .eiscp.codes import LISTENING_MODE_NAMES, brand_name
 from .eiscp.const import DEFAULT_PORT
 from .eiscp.discovery import DiscoveredDevice, discover
 from .eiscp.errors import ConnectionClosedError
@@ -67,6 +72,7 @@ from .identify import (
     identify_pioneer,
     normalize_identifier,
 )
+from .settings import ZONE2_MODE_NAMES
 from .takeover import builtin_entry_for, options_from_builtin
 
 _LOGGER = logging.getLogger(__name__)
@@ -430,17 +436,31 @@ def _announce_schema(options: Mapping[str, Any]) -> dict[vol.Marker, Any]:
 
 
 class OnkyoOptionsFlow(OptionsFlowWithReload):
-    """Volume limit, releasing the connection while off, and which inputs to show."""
+    """Volume limit, releasing the connection, inputs; then the names of inputs and modes."""
+
+    def __init__(self) -> None:
+        """Nothing chosen yet."""
+        self._options: dict[str, Any] = {}
+        self._info: DeviceInfo | None = None
+        self._info_loaded = False
+        # The names step's fields: key -> (selector id or LMD code, the device's name).
+        self._source_fields: dict[str, tuple[str, str]] = {}
+        self._mode_fields: dict[str, tuple[str, str]] = {}
+        self._main_modes: list[str] = []
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the options form."""
+        """Show the options form; then the names, where the device has inputs or modes."""
         entry: OnkyoConfigEntry = self.config_entry
+        info = await self._async_device_info(entry)
         if user_input is not None:
             # Merge: keys the form did not show (the inputs of an entry that is not
             # loaded, whose device's inputs are unknown) keep their saved values.
             data = {**entry.options, **user_input}
             if CONF_ANNOUNCE_VOLUME not in user_input:
                 data.pop(CONF_ANNOUNCE_VOLUME, None)  # emptied: announce at the current volume
+            self._options = data
+            if await self._async_prepare_names(entry, info):
+                return await self.async_step_names()
             return self.async_create_entry(data=data)
         options = entry.options
         schema: dict[vol.Marker, Any] = {
@@ -459,7 +479,6 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
             )
         ] = BooleanSelector()
         schema.update(_announce_schema(options))
-        info = await self._async_device_info(entry)
         selectors = info.selectors if info is not None else ()
         if selectors:
             all_ids = [s.id for s in selectors if s.enabled]
@@ -478,8 +497,119 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
             )
         return self.async_show_form(step_id="init", data_schema=vol.Schema(schema))
 
+    async def async_step_names(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Rename inputs and listening modes (empty: the device's name); choose the modes."""
+        data = self._options
+        errors: dict[str, str] = {}
+        placeholders = {"name": ""}
+        if user_input is not None:
+            try:
+                sources = _names(
+                    user_input.get(CONF_SOURCE_NAMES, {}),
+                    self._source_fields,
+                    data.get(CONF_SOURCE_NAMES, {}),
+                )
+                modes = _names(
+                    user_input.get(CONF_LISTENING_MODE_NAMES, {}),
+                    self._mode_fields,
+                    data.get(CONF_LISTENING_MODE_NAMES, {}),
+                )
+            except _NameError as err:
+                errors["base"] = err.reason
+                placeholders["name"] = err.name
+            else:
+                _set_or_drop(data, CONF_SOURCE_NAMES, sources)
+                _set_or_drop(data, CONF_LISTENING_MODE_NAMES, modes)
+                if CONF_LISTENING_MODES in user_input:
+                    offered = user_input[CONF_LISTENING_MODES]
+                    if set(self._main_modes) <= set(offered):
+                        data.pop(CONF_LISTENING_MODES, None)  # all: and any the device reports
+                    else:
+                        data[CONF_LISTENING_MODES] = [c for c in self._main_modes if c in offered]
+                return self.async_create_entry(data=data)
+        return self.async_show_form(
+            step_id="names",
+            data_schema=vol.Schema(self._names_schema(user_input)),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    def _names_schema(self, user_input: Mapping[str, Any] | None) -> dict[vol.Marker, Any]:
+        """One text field per input and per listening mode, and the modes to offer."""
+        data = self._options
+        schema: dict[vol.Marker, Any] = {}
+        if self._main_modes:
+            offered = data.get(CONF_LISTENING_MODES, self._main_modes)
+            if user_input is not None:
+                offered = user_input.get(CONF_LISTENING_MODES, offered)
+            mode_names = data.get(CONF_LISTENING_MODE_NAMES, {})
+            labels = dict(self._mode_fields.values())
+            schema[vol.Required(CONF_LISTENING_MODES, default=list(offered))] = SelectSelector(
+                SelectSelectorConfig(
+                    options=[
+                        SelectOptionDict(value=code, label=mode_names.get(code) or labels[code])
+                        for code in self._main_modes
+                    ],
+                    multiple=True,
+                    mode=SelectSelectorMode.DROPDOWN,
+                )
+            )
+        for key, fields in (
+            (CONF_SOURCE_NAMES, self._source_fields),
+            (CONF_LISTENING_MODE_NAMES, self._mode_fields),
+        ):
+            if not fields:
+                continue
+            saved = data.get(key, {})
+            typed = (user_input or {}).get(key)
+            schema[vol.Required(key)] = section(
+                vol.Schema(
+                    {
+                        vol.Optional(
+                            field,
+                            description={
+                                "suggested_value": typed.get(field, "")
+                                if typed is not None
+                                else saved.get(code) or field
+                            },
+                        ): TextSelector()
+                        for field, (code, _) in fields.items()
+                    }
+                ),
+                {"collapsed": False},
+            )
+        return schema
+
+    async def _async_prepare_names(self, entry: OnkyoConfigEntry, info: DeviceInfo | None) -> bool:
+        """Work out the names step's fields; whether there is anything to name."""
+        if info is None:
+            return False
+        chosen = self._options.get(CONF_SOURCES)
+        self._source_fields = _fields(
+            (s.id, s.name) for s in info.selectors if s.enabled and (not chosen or s.id in chosen)
+        )
+        if hasattr(entry, "runtime_data"):
+            coordinator = entry.runtime_data
+            self._main_modes = list(coordinator.listening_modes)
+            zone2 = coordinator.has_setting(ZONE2_MODE_CODE)
+        else:
+            self._main_modes = list(Capabilities.from_info(info).listening_modes)
+            stored = await settings_store(self.hass, entry.entry_id).async_load() or {}
+            zone2 = stored.get("settings", {}).get(ZONE2_MODE_CODE) is True
+        modes = [(code, LISTENING_MODE_NAMES.get(code, code)) for code in self._main_modes]
+        if zone2:  # zone 2's own modes that the main zone lacks
+            modes += [(c, n) for c, n in ZONE2_MODE_NAMES.items() if c not in self._main_modes]
+        self._mode_fields = _fields(modes)
+        return bool(self._source_fields or self._mode_fields)
+
     async def _async_device_info(self, entry: OnkyoConfigEntry) -> DeviceInfo | None:
         """What the device has: from the running entry, else from its saved NRI."""
+        if not self._info_loaded:
+            self._info = await self._async_load_device_info(entry)
+            self._info_loaded = True
+        return self._info
+
+    async def _async_load_device_info(self, entry: OnkyoConfigEntry) -> DeviceInfo | None:
         if hasattr(entry, "runtime_data"):
             return entry.runtime_data.info
         if (facts := entry.data.get(CONF_PIONEER_FACTS)) is not None:
@@ -487,3 +617,67 @@ class OnkyoOptionsFlow(OptionsFlowWithReload):
         if entry.unique_id:
             return await async_load_saved_info(self.hass, entry.unique_id)
         return None
+
+
+# Zone 2's own listening-mode command: where the device has it, its modes can be named.
+ZONE2_MODE_CODE = "LMZ"
+
+
+class _NameError(Exception):
+    """A name the names step cannot take: its error key and the name."""
+
+    def __init__(self, reason: str, name: str) -> None:
+        super().__init__(reason, name)
+        self.reason = reason
+        self.name = name
+
+
+def _fields(items: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Field key -> (id, the device's name); the key is the device's name, the field's label.
+
+    Where two share a name, their keys are "<name> (<id>)".
+    """
+    pairs = [(code, name or code) for code, name in items]
+    counts = Counter(name.casefold() for _, name in pairs)
+    return {
+        (name if counts[name.casefold()] == 1 else f"{name} ({code})"): (code, name)
+        for code, name in pairs
+    }
+
+
+def _names(
+    typed: Mapping[str, Any], fields: Mapping[str, tuple[str, str]], saved: Mapping[str, str]
+) -> dict[str, str]:
+    """The user's names ({id: name}) after the names step.
+
+    An empty field, or the device's name, means the device's name. A name of blanks is
+    refused, and so is a name the user gave that another field of the list also ends
+    with (names select inputs and modes). Names of ids the form did not show (inputs not
+    offered) are kept.
+    """
+    shown = {code for code, _ in fields.values()}
+    names = {code: name for code, name in saved.items() if code not in shown}
+    finals: dict[str, bool] = {}  # each name the list ends with (casefolded) -> renamed
+    for field, (code, device_name) in fields.items():
+        value = str(typed.get(field) or "")
+        name = value.strip()
+        if value and not name:
+            raise _NameError("blank_name", field)
+        renamed = bool(name) and name != device_name
+        final = name if renamed else device_name
+        if renamed:
+            names[code] = name
+        key = final.casefold()
+        if key in finals and (renamed or finals[key]):
+            # (two device names alike are the device's, not a mistake to refuse)
+            raise _NameError("duplicate_name", final)
+        finals[key] = finals.get(key, False) or renamed
+    return names
+
+
+def _set_or_drop(data: dict[str, Any], key: str, value: dict[str, str]) -> None:
+    """Keep ``value`` under ``key``, or no key at all when it is empty."""
+    if value:
+        data[key] = value
+    else:
+        data.pop(key, None)

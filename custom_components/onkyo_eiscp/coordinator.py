@@ -32,7 +32,10 @@ from homeassistant.util import dt as dt_util
 
 from . import const
 from .const import (
+    CONF_LISTENING_MODE_NAMES,
+    CONF_LISTENING_MODES,
     CONF_RELEASE_WHILE_OFF,
+    CONF_SOURCE_NAMES,
     CONF_SOURCES,
     CONF_VOLUME_LIMIT,
     DEFAULT_RELEASE_WHILE_OFF,
@@ -43,7 +46,7 @@ from .const import (
 from .eiscp import commands as cmd, messages as msg
 from .eiscp.capabilities import Capabilities, ZoneCapabilities
 from .eiscp.client import Client
-from .eiscp.codes import NET_SELECTORS, brand_name
+from .eiscp.codes import LISTENING_MODE_NAMES, NET_SELECTORS, SELECTOR_NAMES, brand_name
 from .eiscp.const import Zone
 from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError, QueryTimeoutError
 from .eiscp.lists import (
@@ -60,6 +63,7 @@ from .eiscp.lists import (
 from .eiscp.nri import DeviceInfo as ReceiverInfo
 from .eiscp.settings import SETTING_ZONES
 from .renderer import RendererError
+from .settings import ZONE2_MODE_NAMES
 from .speaker import InvalidMediaUrlError, Speaker, renderer_error
 from .state import DeviceState, Topic
 
@@ -205,16 +209,41 @@ class OnkyoCoordinator:
         if zone not in self._sources:
             chosen = self.entry.options.get(CONF_SOURCES)
             self._sources[zone] = {
-                s.id: s.name
+                s.id: self.source_name(s.id)
                 for s in self._zone_capabilities[zone].selectors
                 if not chosen or s.id in chosen
             }
         return self._sources[zone]
 
+    def source_name(self, code: str) -> str:
+        """An input's name: the user's (options), else the device's (NRI), else the spec's."""
+        if name := self.entry.options.get(CONF_SOURCE_NAMES, {}).get(code):
+            return str(name)
+        device = next((s.name for s in self.info.selectors if s.id == code and s.name), None)
+        return device or SELECTOR_NAMES.get(code, code)
+
     @property
     def listening_modes(self) -> list[str]:
-        """Listening-mode codes to offer: the model's, plus any the device has reported."""
+        """The main zone's listening-mode codes: the model's, plus any the device reported."""
         return self._mode_codes
+
+    @property
+    def offered_listening_modes(self) -> list[str]:
+        """The listening modes to offer on the main zone: those the options choose (all)."""
+        chosen = self.entry.options.get(CONF_LISTENING_MODES)
+        if chosen is None:
+            return self._mode_codes
+        return [code for code in self._mode_codes if code in chosen]
+
+    def user_listening_mode_name(self, code: str) -> str | None:
+        """The user's name of a listening mode (shared by every zone's modes), if any."""
+        name = self.entry.options.get(CONF_LISTENING_MODE_NAMES, {}).get(code)
+        return str(name) if name else None
+
+    def listening_mode_name(self, code: str, zone: Zone = Zone.MAIN) -> str:
+        """A listening mode's name: the user's, else the spec's (zone 2: LMZ's own)."""
+        names = ZONE2_MODE_NAMES if zone is Zone.ZONE2 else LISTENING_MODE_NAMES
+        return self.user_listening_mode_name(code) or names.get(code, code)
 
     def zone_plays_net(self, zone: Zone) -> bool:
         """Whether the zone's current input is one the network player reports on."""

@@ -30,12 +30,11 @@ from . import browse, media_browser
 from .const import DOMAIN
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator
 from .eiscp import commands as cmd
-from .eiscp.codes import LISTENING_MODE_NAMES, SELECTOR_NAMES
 from .eiscp.commands import NetCommand
 from .eiscp.const import Zone
 from .eiscp.messages import PlayState, RepeatState, ShuffleState
+from .eiscp.settings import ZONE2_LISTENING_MODES
 from .entity import OnkyoEntity, onkyo_action
-from .settings import ZONE2_MODE_NAMES
 from .state import DeviceField, NetState, SettingTopic, Topic, ZoneField, ZoneState, ZoneTopic
 
 PARALLEL_UPDATES = 0
@@ -119,9 +118,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         self._sources = coordinator.sources(zone)
         self._attr_source_list = list(self._sources.values()) or None
         # Listening modes are the main zone's; the list grows when the device reports a
-        # mode its model's table lacks, so its names are rebuilt when it does.
+        # mode its model's table lacks, so its names are rebuilt when it does. The options
+        # choose which to offer; a mode not offered is still shown when the device reports it.
         self._mode_codes = coordinator.listening_modes if zone is Zone.MAIN else []
-        self._mode_names_of = 0
+        self._mode_names_of = -1
         features = (
             MediaPlayerEntityFeature.TURN_ON
             | MediaPlayerEntityFeature.TURN_OFF
@@ -131,7 +131,7 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             features |= _VOLUME_FEATURES
         if self._sources:
             features |= MediaPlayerEntityFeature.SELECT_SOURCE
-        if self._mode_codes:
+        if self._mode_codes and coordinator.offered_listening_modes:
             features |= MediaPlayerEntityFeature.SELECT_SOUND_MODE
         features |= media_browser.features(coordinator, zone)
         self._static_features = features
@@ -184,14 +184,17 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         self._attr_is_volume_muted = zone.muted
         code = zone.source
         self._attr_source = (
-            None if code is None else self._sources.get(code) or SELECTOR_NAMES.get(code, code)
+            None if code is None else self._sources.get(code) or coordinator.source_name(code)
         )
 
     def _update_sound_mode(self, mode: str | None) -> None:
+        coordinator = self.coordinator
         if self._mode_names_of != len(self._mode_codes):
             self._mode_names_of = len(self._mode_codes)
-            self._attr_sound_mode_list = [LISTENING_MODE_NAMES.get(c, c) for c in self._mode_codes]
-        self._attr_sound_mode = None if mode is None else LISTENING_MODE_NAMES.get(mode, mode)
+            self._attr_sound_mode_list = [
+                coordinator.listening_mode_name(c) for c in coordinator.offered_listening_modes
+            ]
+        self._attr_sound_mode = None if mode is None else coordinator.listening_mode_name(mode)
 
     def _update_zone_mode(self, mode: str | None) -> None:
         """Zone 2's listening modes: the spec's few for LMZ, not the main zone's."""
@@ -201,8 +204,9 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         self._attr_supported_features = (
             self._attr_supported_features or self._static_features
         ) | MediaPlayerEntityFeature.SELECT_SOUND_MODE
-        self._attr_sound_mode_list = list(ZONE2_MODE_NAMES.values())
-        self._attr_sound_mode = None if mode is None else ZONE2_MODE_NAMES.get(mode, mode)
+        name = self.coordinator.listening_mode_name
+        self._attr_sound_mode_list = [name(c, Zone.ZONE2) for c in ZONE2_LISTENING_MODES]
+        self._attr_sound_mode = None if mode is None else name(mode, Zone.ZONE2)
 
     def _update_player(self, net: NetState) -> None:
         """The network player's controls and what it plays (none on another input)."""
@@ -320,16 +324,18 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
     @onkyo_action
     async def async_select_sound_mode(self, sound_mode: str) -> None:
         """Select a listening mode by name (zone 2: one of its own, with LMZ)."""
+        name = self.coordinator.listening_mode_name
         if self._zone_mode_topic is not None:
-            zone_code = next((c for c, n in ZONE2_MODE_NAMES.items() if n == sound_mode), None)
+            zone_code = next(
+                (c for c in ZONE2_LISTENING_MODES if name(c, Zone.ZONE2) == sound_mode), None
+            )
             if zone_code is not None:
                 await self.coordinator.async_send(
                     cmd.select_zone_listening_mode(self.zone, zone_code)
                 )
                 return
-        code = next(
-            (c for c in self._mode_codes if LISTENING_MODE_NAMES.get(c, c) == sound_mode), None
-        )
+        offered = self.coordinator.offered_listening_modes if self._mode_codes else []
+        code = next((c for c in offered if name(c) == sound_mode), None)
         if code is None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,

@@ -51,6 +51,14 @@ def listening_mode_key(code: str) -> str:
     return "_".join(part for part in key.split("_") if part)
 
 
+def _listening_mode_options(coordinator: OnkyoCoordinator) -> dict[str, str]:
+    """The modes offered: the user's name where renamed, else the translated option key."""
+    return {
+        code: coordinator.user_listening_mode_name(code) or listening_mode_key(code)
+        for code in coordinator.offered_listening_modes
+    }
+
+
 @dataclass(frozen=True, kw_only=True)
 class OnkyoSelectEntityDescription(SelectEntityDescription, OnkyoFieldDescription):
     """How one select reads and sets the device."""
@@ -76,8 +84,8 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="listening_mode",
         translation_key="listening_mode",
-        exists_fn=lambda c, _: bool(c.capabilities.listening_modes),
-        options_fn=lambda c, _: {code: listening_mode_key(code) for code in c.listening_modes},
+        exists_fn=lambda c, _: bool(c.capabilities.listening_modes and c.offered_listening_modes),
+        options_fn=lambda c, _: _listening_mode_options(c),
         value_fn=lambda c, _: c.state.listening_mode,
         field=DeviceField.LISTENING_MODE,
         command_fn=lambda _, code: cmd.select_listening_mode(code),
@@ -158,13 +166,17 @@ class OnkyoSettingSelect(OnkyoSettingEntity, SelectEntity):
     """A setting with a few named values (Late Night, Dynamic Volume, zone 2's mode)."""
 
     def __init__(self, coordinator: OnkyoCoordinator, setting: Setting) -> None:
-        """Offer the row's options."""
+        """Offer the row's options (listening modes: the user's names where renamed)."""
+        self._codes = dict(setting.options)
+        if setting.listening_modes:
+            for code in self._codes:
+                self._codes[code] = coordinator.user_listening_mode_name(code) or self._codes[code]
         description = SelectEntityDescription(
             key=setting.key,
             translation_key=setting.key,
             entity_category=setting.entity_category,
             entity_registry_enabled_default=setting.enabled_default,
-            options=list(setting.options.values()),
+            options=list(self._codes.values()),
         )
         super().__init__(coordinator, setting, description)
 
@@ -172,10 +184,10 @@ class OnkyoSettingSelect(OnkyoSettingEntity, SelectEntity):
     def current_option(self) -> str | None:
         """The option the device reports."""
         raw = self.coordinator.state.settings.get(self.setting.code)
-        return None if raw is None else self.setting.options.get(raw)
+        return None if raw is None else self._codes.get(raw)
 
     @onkyo_action
     async def async_select_option(self, option: str) -> None:
         """Send the option's code."""
-        code = next(c for c, o in self.setting.options.items() if o == option)
+        code = next(c for c, o in self._codes.items() if o == option)
         await self._set_setting(code)

@@ -91,6 +91,7 @@ class Setting:
     kind: Kind
     zone: Zone = Zone.MAIN
     options: dict[str, str] = field(default_factory=dict)  # select: device code -> option
+    listening_modes: bool = False  # select: its options are listening modes (the user's names)
     minimum: float = 0  # number
     maximum: float = 1
     unit: str | None = None
@@ -146,6 +147,7 @@ SETTINGS: tuple[Setting, ...] = (
         kind=Kind.SELECT,
         zone=Zone.ZONE2,
         options=ZONE2_MODE_OPTIONS,
+        listening_modes=True,
         entity_category=None,
     ),
     Setting(key="music_optimizer", code="MOT", kind=Kind.SWITCH),

@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.onkyo_eiscp.const import (
     CONF_ANNOUNCE_TIME_LIMIT,
     CONF_ANNOUNCE_VOLUME,
+    CONF_LISTENING_MODE_NAMES,
     CONF_LISTENING_MODES,
     CONF_RELEASE_WHILE_OFF,
     CONF_SOURCE_NAMES,
@@ -531,6 +532,10 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
             CONF_ANNOUNCE_TIME_LIMIT: 60,
         },
     )
+    assert result["step_id"] == "names"  # names as the device has them (tests/ha/test_names.py)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SOURCE_NAMES: {}, CONF_LISTENING_MODE_NAMES: {}}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert init_integration.options == {
@@ -638,8 +643,11 @@ async def test_options_flow_of_an_entry_not_loaded_offers_the_saved_inputs(
     }
     offered = [option["value"] for option in schema[CONF_SOURCES].config["options"]]
     assert offered == [s.id for s in parse_nri(receiver.nri_xml).selectors if s.enabled]
-    await hass.config_entries.options.async_configure(
+    result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_VOLUME_LIMIT: 80, CONF_SOURCES: ["10"]}
+    )
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SOURCE_NAMES: {}, CONF_LISTENING_MODE_NAMES: {}}
     )
     assert entry.options == {
         CONF_VOLUME_LIMIT: 80,
