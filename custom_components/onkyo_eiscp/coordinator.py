@@ -545,6 +545,15 @@ class OnkyoCoordinator:
         self._settings_unsaved = False
         return self._settings_data()
 
+    def settings_diagnostics(self) -> dict[str, Any]:
+        """The settings: NRI's word, what is asked, what was answered (and is kept)."""
+        return {
+            "from_nri": list(self.capabilities.settings),
+            "to_ask": list(self.capabilities.settings_to_ask),
+            "asking": sorted(self._asking),
+            "kept": self._settings_data(),
+        }
+
     def _settings_data(self) -> dict[str, Any]:
         asked = set(self.capabilities.settings_to_ask)
         return {

@@ -1,4 +1,4 @@
-"""Diagnostics: NRI, state and connection figures, with identifying data redacted."""
+"""Diagnostics: NRI, state, settings and connection figures, identifying data redacted."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ async def async_get_config_entry_diagnostics(
             "receiver_info": info,
             "state": _state(coordinator),
             "connection": coordinator.diagnostics(),
+            "settings": coordinator.settings_diagnostics(),
             "renderer": coordinator.speaker.diagnostics(),
         },
         TO_REDACT,

@@ -50,3 +50,24 @@ async def test_device_diagnostics(
     diagnostics = await get_diagnostics_for_device(hass, hass_client, config_entry, device)
     assert diagnostics["receiver_info"]["model"] == "TX-NR686"
     assert receiver.identifier not in str(diagnostics)
+
+
+@pytest.mark.usefixtures("settled")
+async def test_diagnostics_show_the_settings_asked_and_answered(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    config_entry: MockConfigEntry,
+    receiver: VirtualReceiver,
+) -> None:
+    """Once the main zone is on, the settings asked and the device's answers are shown."""
+    coordinator = config_entry.runtime_data
+    before = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+    assert before["settings"]["kept"]["settings"] == {}  # in standby: nothing asked yet
+    receiver.press("PWR01")
+    await until(lambda: coordinator.has_setting("SLP"))
+    await until(lambda: not coordinator.settings_diagnostics()["asking"])
+    settings = (await get_diagnostics_for_config_entry(hass, hass_client, config_entry))["settings"]
+    assert settings["kept"]["settings"]["SLP"] is True  # answered with a value
+    assert settings["kept"]["settings"]["DLC"] is False  # answered N/A
+    assert "SLP" in settings["to_ask"]
+    assert settings["asking"] == []
