@@ -68,6 +68,26 @@ SPECS: Final[dict[str, _Spec]] = {
     "CMT": _Spec(Zone.MAIN, (), "00" * 13, None),
 }
 
+# RAS on the models of the spec's "Re-EQ/Academy Filter" sheet: "00" both off, "01" Re-EQ
+# on, "02" Academy filter on. Every other model's RAS (Re-EQ, or Cinema Filter) is on/off.
+RE_EQ_ACADEMY_MODELS: Final = frozenset(
+    {
+        "TX-DS989",
+        "DTR-9.1",
+        "RDC-7",
+        "DTC-9.1",
+        "TX-DS787",
+        "DTR-7.1",
+        "DTR-6.4",
+        "TX-NR1000",
+        "TX-NR5000E",
+        "TX-NA1000",
+        "DTR-10.5",
+        "RDC-7.1",
+    }
+)
+_RE_EQ_ACADEMY: Final = ("00", "01", "02")
+
 # Controls in NRI that say whether a model has a setting.
 NRI_CONTROLS: Final = {
     "PMB": "Phase Matching Bass",
@@ -156,15 +176,22 @@ class Settings:
 
     # --- settings ----------------------------------------------------------------------
 
+    def _values(self, code: str) -> tuple[str, ...]:
+        """What a command may set on this model (RAS: three values on some models)."""
+        if code == "RAS" and self.info.model in RE_EQ_ACADEMY_MODELS:
+            return _RE_EQ_ACADEMY
+        return SPECS[code].values
+
     def _set(self, code: str, params: str) -> list[str] | None:
         spec = SPECS[code]
         if code not in self.has or not self.power(spec.zone):
             return None
-        if spec.wrap is not None and params == spec.wrap and spec.values:
+        values = self._values(code)
+        if spec.wrap is not None and params == spec.wrap and values:
             current = self.values[code]
-            index = spec.values.index(current) if current in spec.values else -1
-            value = spec.values[(index + 1) % len(spec.values)]
-        elif params.upper() in spec.values:
+            index = values.index(current) if current in values else -1
+            value = values[(index + 1) % len(values)]
+        elif params.upper() in values:
             value = params.upper()
         else:
             return None

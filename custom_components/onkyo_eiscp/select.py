@@ -130,7 +130,11 @@ async def async_setup_entry(
         entry,
         async_add_entities,
         Kind.SELECT,
-        lambda coordinator, setting: (OnkyoSettingSelect(coordinator, setting),),
+        lambda coordinator, setting: (
+            (OnkyoSettingSelect(coordinator, setting),)
+            if setting.fits(coordinator.info.model)
+            else ()
+        ),
     )
 
 

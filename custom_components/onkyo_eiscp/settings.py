@@ -92,6 +92,17 @@ class Setting:
     zone: Zone = Zone.MAIN
     options: dict[str, str] = field(default_factory=dict)  # select: device code -> option
     listening_modes: bool = False  # select: its options are listening modes (the user's names)
+    # The models whose form of the command this row is (None: any model); a command
+    # whose replies differ by model (RAS) has one row per form.
+    models: frozenset[str] | None = None
+    other_models: frozenset[str] = frozenset()  # models that have another row's form
+
+    def fits(self, model: str) -> bool:
+        """Whether this row is the form of the command that ``model`` replies in."""
+        model = model.strip().upper()
+        if self.models is not None:
+            return model in self.models
+        return model not in self.other_models
     minimum: float = 0  # number
     maximum: float = 1
     unit: str | None = None
@@ -104,6 +115,25 @@ class Setting:
 
 
 _LATE_NIGHT = {"00": "off", "01": "low", "02": "high", "03": "auto"}
+
+# RAS replies "00" both off, "01" Re-EQ, "02" Academy filter on these models (the spec's
+# "Re-EQ/Academy Filter" sheet); on/off (Re-EQ, or Cinema Filter) on every other model.
+RE_EQ_ACADEMY_MODELS: frozenset[str] = frozenset(
+    {
+        "TX-DS989",
+        "DTR-9.1",
+        "RDC-7",
+        "DTC-9.1",
+        "TX-DS787",
+        "DTR-7.1",
+        "DTR-6.4",
+        "TX-NR1000",
+        "TX-NR5000E",
+        "TX-NA1000",
+        "DTR-10.5",
+        "RDC-7.1",
+    }
+)
 
 # Zone 2's own listening modes (LMZ), with their option keys.
 ZONE2_MODE_OPTIONS: dict[str, str] = dict(
@@ -151,7 +181,16 @@ SETTINGS: tuple[Setting, ...] = (
         entity_category=None,
     ),
     Setting(key="music_optimizer", code="MOT", kind=Kind.SWITCH),
-    Setting(key="cinema_filter", code="RAS", kind=Kind.SWITCH),
+    Setting(
+        key="cinema_filter", code="RAS", kind=Kind.SWITCH, other_models=RE_EQ_ACADEMY_MODELS
+    ),
+    Setting(
+        key="cinema_filter",
+        code="RAS",
+        kind=Kind.SELECT,
+        options={"00": "off", "01": "re_eq", "02": "academy"},
+        models=RE_EQ_ACADEMY_MODELS,
+    ),
     Setting(key="dynamic_eq", code="ADQ", kind=Kind.SWITCH),
     Setting(
         key="dynamic_volume",

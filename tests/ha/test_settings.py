@@ -7,6 +7,7 @@ silent; NRI's word (Phase Matching Bass, Music Optimizer, Vocal/Dialog) wins.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -257,3 +258,38 @@ async def test_front_display_disabled_by_default(
     entry = entity_registry.async_get(SETTING_ENTITIES["FLD"])
     assert entry is not None
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+@pytest.mark.parametrize("receiver_options", [{"settings": ["RAS"]}], indirect=True)
+async def test_re_eq_academy_is_a_select(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    receiver: VirtualReceiver,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """On a model whose RAS replies Re-EQ or Academy, RAS is a select; the device ends in it."""
+    model = "TX-NR1000"  # the spec's "Re-EQ/Academy Filter" sheet
+    receiver.nri_override = receiver.nri_xml.replace(
+        "<model>TX-NR686</model>", f"<model>{model}</model>"
+    )
+    receiver.device.settings.info = dataclasses.replace(receiver.info, model=model)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    receiver.press("PWR01")
+    await receiver.wait_for("RASQSTN", timeout=10)
+    await settle(hass, config_entry)
+    select = "select.onkyo_tx_nr1000_re_eq_academy_filter"
+    await until(lambda: entity_registry.async_get(select) is not None)
+    state = await state_until(hass, select, lambda s: s.state == "off")
+    assert state.attributes["options"] == ["off", "re_eq", "academy"]
+    await hass.services.async_call(
+        SELECT,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: select, ATTR_OPTION: "academy"},
+        blocking=True,
+    )
+    await state_until(hass, select, lambda s: s.state == "academy")
+    assert receiver.device.settings.values["RAS"] == "02"
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()

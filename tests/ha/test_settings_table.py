@@ -54,8 +54,13 @@ def test_build_refuses(code: str, value: float) -> None:
         build(value)
 
 
-def test_one_row_per_setting() -> None:
-    """Each (code) appears once; numbers have builders; selects have options."""
-    assert len({s.code for s in SETTINGS}) == len(SETTINGS)
+@pytest.mark.parametrize("model", ["TX-NR686", "TX-NR1000", " tx-nr1000 "])
+def test_one_row_per_setting(model: str) -> None:
+    """One row per code for a model (RAS: its form is the model's); builders; options."""
+    rows = [s for s in SETTINGS if s.fits(model)]
+    assert len({s.code for s in rows}) == len(rows)
+    assert {s.code for s in rows} == {s.code for s in SETTINGS}
+    ras = next(s for s in rows if s.code == "RAS")
+    assert ras.kind is (Kind.SELECT if "1000" in model else Kind.SWITCH)
     assert all(s.build is not None for s in settings_of(Kind.NUMBER))
     assert all(s.options for s in settings_of(Kind.SELECT))

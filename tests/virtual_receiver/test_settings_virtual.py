@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from virtual_receiver import VirtualReceiver
@@ -65,3 +67,14 @@ async def test_zone_tuner(message: str, reply: str) -> None:
         _say(vr, "ZPW01")
         assert _say(vr, message) == [reply]
         assert _say(vr, "PR3QSTN") == ["PR3N/A"]  # no zone 3 on this model
+
+
+async def test_re_eq_academy_models_set_three_values() -> None:
+    """RAS is on/off, but "00"/"01"/"02" (Re-EQ, Academy) on the spec's older models."""
+    async with VirtualReceiver("TX-NR686", settings=["RAS"]) as vr:
+        _say(vr, "PWR01")
+        assert _say(vr, "RAS02") == ["RASN/A"]
+        assert _say(vr, "RASUP") == ["RAS01"]
+        vr.device.settings.info = dataclasses.replace(vr.info, model="TX-NR1000")
+        assert _say(vr, "RAS02") == ["RAS02"]
+        assert _say(vr, "RASUP") == ["RAS00"]
