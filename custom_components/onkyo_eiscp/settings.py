@@ -96,13 +96,6 @@ class Setting:
     # whose replies differ by model (RAS) has one row per form.
     models: frozenset[str] | None = None
     other_models: frozenset[str] = frozenset()  # models that have another row's form
-
-    def fits(self, model: str) -> bool:
-        """Whether this row is the form of the command that ``model`` replies in."""
-        model = model.strip().upper()
-        if self.models is not None:
-            return model in self.models
-        return model not in self.other_models
     minimum: float = 0  # number
     maximum: float = 1
     unit: str | None = None
@@ -112,6 +105,13 @@ class Setting:
     enabled_default: bool = True
     device_class: SensorDeviceClass | None = None
     state_class: SensorStateClass | None = None
+
+    def fits(self, model: str) -> bool:
+        """Whether this row is the form of the command that ``model`` replies in."""
+        model = model.strip().upper()
+        if self.models is not None:
+            return model in self.models
+        return model not in self.other_models
 
 
 _LATE_NIGHT = {"00": "off", "01": "low", "02": "high", "03": "auto"}
@@ -181,9 +181,7 @@ SETTINGS: tuple[Setting, ...] = (
         entity_category=None,
     ),
     Setting(key="music_optimizer", code="MOT", kind=Kind.SWITCH),
-    Setting(
-        key="cinema_filter", code="RAS", kind=Kind.SWITCH, other_models=RE_EQ_ACADEMY_MODELS
-    ),
+    Setting(key="cinema_filter", code="RAS", kind=Kind.SWITCH, other_models=RE_EQ_ACADEMY_MODELS),
     Setting(
         key="cinema_filter",
         code="RAS",
