@@ -29,6 +29,8 @@ from custom_components.onkyo_eiscp import speaker as speaker_module
 from custom_components.onkyo_eiscp.const import (
     CONF_ANNOUNCE_TIME_LIMIT,
     CONF_ANNOUNCE_VOLUME,
+    CONF_LISTENING_MODE_NAMES,
+    CONF_SOURCE_NAMES,
     DOMAIN,
 )
 from custom_components.onkyo_eiscp.diagnostics import async_get_config_entry_diagnostics
@@ -615,7 +617,10 @@ async def test_announce_volume_option_set_and_emptied(
         options.pop(CONF_ANNOUNCE_VOLUME, None)
         if given is not None:
             options[CONF_ANNOUNCE_VOLUME] = given
-        await hass.config_entries.options.async_configure(result["flow_id"], options)
+        result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+        await hass.config_entries.options.async_configure(  # names: the device's
+            result["flow_id"], {CONF_SOURCE_NAMES: {}, CONF_LISTENING_MODE_NAMES: {}}
+        )
         await hass.async_block_till_done()
         assert entry.options.get(CONF_ANNOUNCE_VOLUME) == stored
         assert entry.options[CONF_ANNOUNCE_TIME_LIMIT] == 30
