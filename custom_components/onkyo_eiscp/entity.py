@@ -124,7 +124,8 @@ def async_add_settings(
     device answers with a value.
     """
     coordinator = entry.runtime_data
-    rows = [s for s in settings_of(kind) if s.zone in coordinator.zones]
+    model = coordinator.info.model
+    rows = [s for s in settings_of(kind) if s.zone in coordinator.zones and s.fits(model)]
     async_add_entities(
         entity
         for setting in rows

@@ -130,11 +130,7 @@ async def async_setup_entry(
         entry,
         async_add_entities,
         Kind.SELECT,
-        lambda coordinator, setting: (
-            (OnkyoSettingSelect(coordinator, setting),)
-            if setting.fits(coordinator.info.model)
-            else ()
-        ),
+        lambda coordinator, setting: (OnkyoSettingSelect(coordinator, setting),),
     )
 
 

@@ -291,5 +291,6 @@ async def test_re_eq_academy_is_a_select(
     )
     await state_until(hass, select, lambda s: s.state == "academy")
     assert receiver.device.settings.values["RAS"] == "02"
+    assert entity_registry.async_get("switch.onkyo_tx_nr1000_cinema_filter_re_eq") is None
     await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
