@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from .eiscp.art import ArtAssembler, ArtImage
-from .eiscp.const import ZONES, Zone
+from .eiscp.const import Zone
 from .eiscp.messages import (
     Album,
     AlbumArt,
@@ -158,7 +158,7 @@ class NetState:
 class DeviceState:
     """Everything the device has told us, by topic."""
 
-    zones: dict[Zone, ZoneState] = field(default_factory=lambda: {z: ZoneState() for z in ZONES})
+    zones: dict[Zone, ZoneState] = field(default_factory=lambda: {z: ZoneState() for z in Zone})
     net: NetState = field(default_factory=NetState)
     listening_mode: str | None = None
     hdmi_output: str | None = None

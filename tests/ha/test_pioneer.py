@@ -384,7 +384,7 @@ async def test_setup_retries_when_unreachable(hass: HomeAssistant) -> None:
 async def test_hdzone_is_a_fourth_player(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
-    """A receiver with an HDZone gets a fourth player; it travels as zone 4 (``_zone4``)."""
+    """A receiver with an HDZone gets a fourth player, ``_hdzone``, named "HDZone"."""
     profile = dataclasses.replace(VSX_1021, zones=(MAIN, ZONE2, ZONE3, HDZONE))
     async with VirtualPioneer(profile) as vr:
         config_entry = _entry(vr, facts=None)
@@ -393,8 +393,12 @@ async def test_hdzone_is_a_fourth_player(
         await hass.async_block_till_done()
         entities = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
         players = sorted(e.unique_id for e in entities if e.domain == MP_DOMAIN)
-        assert players == [f"{UDN}_{zone}" for zone in ("main", "zone2", "zone3", "zone4")]
-        hd_player = next(e.entity_id for e in entities if e.unique_id == f"{UDN}_zone4")
+        assert players == [f"{UDN}_{zone}" for zone in ("hdzone", "main", "zone2", "zone3")]
+        hd_player = next(e.entity_id for e in entities if e.unique_id == f"{UDN}_hdzone")
+        assert hd_player == "media_player.pioneer_vsx_1021_hdzone"
+        state = hass.states.get(hd_player)
+        assert state is not None
+        assert state.attributes["friendly_name"] == "Pioneer VSX-1021 HDZone"
         await _call(hass, SERVICE_TURN_ON, hd_player)
         await _call(hass, SERVICE_VOLUME_SET, hd_player, **{ATTR_MEDIA_VOLUME_LEVEL: 1.0})
         assert (vr.device.zones[HDZONE].power, vr.device.zones[HDZONE].volume) == (True, 81)

@@ -82,7 +82,7 @@ async def bridge(receiver: VirtualPioneer) -> AsyncGenerator[BridgeClient]:
         (cmd.query("MVL"), ("?V",)),
         (cmd.query("ZPW"), ("?AP",)),
         (cmd.query("PW3"), ("?BP",)),
-        (cmd.query("PW4"), ("?ZEP",)),
+        (cmd.query("PWH"), ("?ZEP",)),
         (cmd.query("AMT"), ("?M",)),
         (cmd.query("SLZ"), ("?ZS",)),
         (cmd.query("LMD"), ("?S",)),
@@ -103,6 +103,8 @@ def test_eiscp_commands_become_pioneer_lines(eiscp: str, pioneer: tuple[str, ...
         cmd.query("NRI"),
         cmd.query("UPD"),
         cmd.query("TN3"),
+        cmd.query("PW4"),  # zone 4 is eISCP's; the HDZone is not it
+        cmd.set_power(Zone.ZONE4, True),
         cmd.select_source(Zone.MAIN, "2B"),
         cmd.select_listening_mode("82"),
         cmd.set_bass(Zone.ZONE3, 2),

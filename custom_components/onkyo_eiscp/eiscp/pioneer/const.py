@@ -5,10 +5,7 @@ use them. Every function has a query (``?P``), commands (``PO``/``PF``, ``nnnVL`
 reply/status line (``PWR0``) that the receiver sends both as the answer and unprompted
 whenever the state changes, whoever changed it.
 
-The protocol's fourth output is the HDZone. :class:`~..const.Zone` has no member for it
-yet, so it travels as :data:`HDZONE` (``Zone.ZONE4``, the fourth zone of a receiver):
-turning that alias into a ``Zone.HDZONE`` member is the only change needed here when the
-shared zone type gains one.
+The protocol's fourth output is the HDZone, :attr:`~..const.Zone.HDZONE` (:data:`HDZONE`).
 """
 
 from __future__ import annotations
@@ -24,7 +21,7 @@ PORTS: Final = (DEFAULT_PORT, TELNET_PORT)
 UPNP_PORT: Final = 8080
 UPNP_DESCRIPTION_PATH: Final = "/AVTransport/desc.xml"
 
-HDZONE: Final = Zone.ZONE4
+HDZONE: Final = Zone.HDZONE
 
 # 0.5 dB steps, 161 = 0 dB, 185 = +12 dB, 1 = -80 dB, 0 = muted (-inf).
 MAIN_MAX_VOLUME: Final = 185

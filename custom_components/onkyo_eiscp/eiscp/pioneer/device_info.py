@@ -41,8 +41,12 @@ BRAND: Final = "Pioneer"
 ASKED_INPUTS: Final[tuple[str, ...]] = tuple(
     input_id for input_id, name in DEFAULT_INPUT_NAMES.items() if "cyclic" not in name
 )
-_ZONE_NAMES: Final = {Zone.MAIN: "Main", Zone.ZONE2: "Zone2", Zone.ZONE3: "Zone3"}
-_HDZONE_NAME: Final = "HDZone"
+_ZONE_NAMES: Final = {
+    Zone.MAIN: "Main",
+    Zone.ZONE2: "Zone2",
+    Zone.ZONE3: "Zone3",
+    Zone.HDZONE: "HDZone",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,7 +133,7 @@ def device_info(facts: PioneerFacts) -> DeviceInfo:
             ZoneInfo(
                 zone=zone,
                 enabled=True,
-                name=_ZONE_NAMES.get(zone, _HDZONE_NAME),
+                name=_ZONE_NAMES[zone],
                 volmax=MAIN_MAX_VOLUME if zone is Zone.MAIN else ZONE_MAX_VOLUME,
                 volstep=1,
             )
