@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
@@ -115,7 +115,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
 
     await _async_start(hass, entry, OnkyoCoordinator(hass, entry, client, info, identifier))
     if saved is not None:
-        _start_verify(hass, entry, saved)
+        _start_verify(hass, entry, client, saved)
     return True
 
 
@@ -163,11 +163,7 @@ async def _async_setup_pioneer(
             translation_key="cannot_connect",
             translation_placeholders={"host": host, "error": str(err)},
         ) from err
-    # The coordinator is typed for the eISCP client; the bridge has its API (send,
-    # request, query, listeners, stats, connect/close) and speaks its vocabulary.
-    coordinator = OnkyoCoordinator(
-        hass, entry, cast(Client, client), device_info(facts), identifier
-    )
+    coordinator = OnkyoCoordinator(hass, entry, client, device_info(facts), identifier)
     await _async_start(hass, entry, coordinator)
     return True
 
@@ -243,10 +239,12 @@ def _entity_facts(info: DeviceInfo) -> DeviceInfo:
     return dataclasses.replace(info, presets=())
 
 
-def _start_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInfo) -> None:
+def _start_verify(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, client: Client, saved: DeviceInfo
+) -> None:
     """Check the device and its NRI in the background (see :func:`_async_verify`)."""
     task = entry.async_create_background_task(
-        hass, _async_verify(hass, entry, saved), f"onkyo_eiscp verify {entry.title}"
+        hass, _async_verify(hass, entry, client, saved), f"onkyo_eiscp verify {entry.title}"
     )
     verifying = hass.data.setdefault(_VERIFYING, {})
     verifying[entry.entry_id] = task
@@ -258,7 +256,9 @@ def _start_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInf
     task.add_done_callback(_done)
 
 
-async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInfo) -> None:
+async def _async_verify(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, client: Client, saved: DeviceInfo
+) -> None:
     """Check, after a setup from the saved NRI, that the device and its NRI are the same.
 
     Another device at the address: its saved NRI is forgotten and the entry reloaded,
@@ -270,7 +270,7 @@ async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: Dev
     # The state queries go first: the check must not delay what the entities show.
     await asyncio.sleep(VERIFY_DELAY)
     try:
-        identity = await identify(coordinator.client, timeout=SETUP_TIMEOUT)
+        identity = await identify(client, timeout=SETUP_TIMEOUT)
     except IdentifyError as err:
         _LOGGER.debug("Could not check the device at %s: %s", coordinator.client.host, err)
         return

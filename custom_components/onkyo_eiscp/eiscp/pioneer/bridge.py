@@ -7,7 +7,8 @@ Pioneer lines that do the same (``"PO"``, ``"185VL"``, ``"25FN"``, ``"?M"``);
 :func:`to_eiscp` gives the messages the Pioneer parser makes the eISCP command codes
 (``PWR``/``ZPW``/``PW3``/``PW4``, ``MVL``, ...) and translates what differs (listening
 mode and preset numbering). :class:`BridgeClient` wraps a :class:`.client.Client` with
-the eISCP client's API, so that a coordinator can hold either.
+the eISCP client's API (:class:`~..interface.ReceiverClient`), so that a coordinator can
+hold either.
 
 What the translation keeps:
 
@@ -274,6 +275,10 @@ class BridgeClient:
     async def close(self) -> None:
         """Close the connection for good."""
         await self.pioneer.close()
+
+    async def release(self) -> None:
+        """Close the connection until the next :meth:`connect`; listeners stay."""
+        await self.pioneer.release()
 
     async def __aenter__(self) -> Self:
         """Connect."""
