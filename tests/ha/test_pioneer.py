@@ -29,6 +29,7 @@ from homeassistant.components.media_player import (
     ATTR_MEDIA_VOLUME_MUTED,
     ATTR_SOUND_MODE,
     DOMAIN as MP_DOMAIN,
+    SERVICE_PLAY_MEDIA,
     SERVICE_SELECT_SOUND_MODE,
     SERVICE_SELECT_SOURCE,
 )
@@ -60,6 +61,7 @@ UDN = "5f9ec1b3-ed59-1900-4530-00a0de9e2b3c"
 MAIN_PLAYER = "media_player.pioneer_vsx_1021"
 ZONE2_PLAYER = "media_player.pioneer_vsx_1021_zone_2"
 ZONE3_PLAYER = "media_player.pioneer_vsx_1021_zone_3"
+ZONE2_IDS = VSX_1021.zone_inputs[ZONE2]
 FACTS = PioneerFacts(
     model="VSX-1021",
     mac="",
@@ -236,11 +238,16 @@ async def test_ssdp_of_something_silent_aborts(hass: HomeAssistant) -> None:
 async def test_a_player_per_zone_and_nothing_eiscp_only(
     hass: HomeAssistant, entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """Main, zone 2 and zone 3 players with the receiver's input names; no NET extras."""
+    """Main, zone 2 and zone 3 players with the receiver's input names; no NET extras.
+
+    Each zone offers the inputs it can select; the sensors are the front display only.
+    """
     entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     players = sorted(e.unique_id for e in entities if e.domain == MP_DOMAIN)
     assert players == [f"{UDN}_main", f"{UDN}_zone2", f"{UDN}_zone3"]
-    assert not [e.entity_id for e in entities if e.domain in ("update", "sensor")]
+    assert not [e.entity_id for e in entities if e.domain == "update"]
+    sensors = [e.unique_id for e in entities if e.domain == "sensor"]
+    assert sensors == [f"{UDN}_main_front_display"]
     main = hass.states.get(MAIN_PLAYER)
     assert main is not None
     assert main.state == STATE_ON
@@ -249,6 +256,9 @@ async def test_a_player_per_zone_and_nothing_eiscp_only(
     zone2 = hass.states.get(ZONE2_PLAYER)
     assert zone2 is not None
     assert zone2.state == STATE_OFF
+    zone_inputs = [name for number, name in FACTS.inputs if number in ZONE2_IDS]
+    assert zone2.attributes[ATTR_INPUT_SOURCE_LIST] == zone_inputs
+    assert "BD" not in zone2.attributes[ATTR_INPUT_SOURCE_LIST]
 
 
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
@@ -331,8 +341,11 @@ async def test_refusals_are_translated_errors(
 ) -> None:
     """E06 on the call that caused it; a mode Pioneer lacks is refused without sending."""
     await _call(hass, SERVICE_TURN_ON, ZONE2_PLAYER)
-    with pytest.raises(HomeAssistantError) as caught:
+    with pytest.raises(HomeAssistantError) as caught:  # an input zone 2 cannot select
         await _call(hass, SERVICE_SELECT_SOURCE, ZONE2_PLAYER, **{ATTR_INPUT_SOURCE: "BD"})
+    assert caught.value.translation_key == "invalid_source"
+    with pytest.raises(HomeAssistantError) as caught:  # a mode this model lacks: E06
+        await _call(hass, SERVICE_SELECT_SOUND_MODE, MAIN_PLAYER, **{ATTR_SOUND_MODE: "THX"})
     assert caught.value.translation_key == "device_error"
     assert "E06" in str(caught.value.translation_placeholders)
     pioneer.clear_received()
@@ -470,3 +483,47 @@ async def test_options_of_a_pioneer_entry_not_loaded_offer_its_inputs(
     selector = next(value for key, value in schema.items() if str(key) == CONF_SOURCES)
     labels = [option["label"] for option in selector.config["options"]]
     assert labels == [name for _, name in FACTS.inputs]
+
+
+async def test_tuner_station_and_presets(
+    hass: HomeAssistant, entry: MockConfigEntry, pioneer: VirtualPioneer
+) -> None:
+    """On the tuner, the player shows the station; a preset recalled by number tunes it."""
+    await _call(hass, SERVICE_SELECT_SOURCE, MAIN_PLAYER, **{ATTR_INPUT_SOURCE: "TUNER"})
+    assert pioneer.device.zones[MAIN].source == "02"
+    await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "FM 87.50")
+    await _call(
+        hass, SERVICE_PLAY_MEDIA, MAIN_PLAYER, media_content_type="channel", media_content_id="2"
+    )
+    assert pioneer.device.preset == "A02"
+    await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "FM 91.50")
+    pioneer.press("B02PR")  # from the remote
+    await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "AM 1008")
+    await _call(hass, SERVICE_SELECT_SOURCE, MAIN_PLAYER, **{ATTR_INPUT_SOURCE: "BD"})
+    await state_until(hass, MAIN_PLAYER, lambda s: "media_channel" not in s.attributes)
+
+
+async def test_front_display_and_tone(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    pioneer: VirtualPioneer,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The front display's text (hex on the wire) is a sensor; bass and treble are numbers."""
+    display = "sensor.pioneer_vsx_1021_front_display"
+    entity_registry.async_update_entity(display, disabled_by=None)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await state_until(hass, display, lambda s: s.state == "BD")
+    pioneer.press("04FN")
+    await state_until(hass, display, lambda s: s.state == "DVD")
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {ATTR_ENTITY_ID: "number.pioneer_vsx_1021_bass", "value": -3},
+        blocking=True,
+    )
+    assert pioneer.device.zones[MAIN].bass == 9  # code 9 is -3 dB
+    await state_until(hass, "number.pioneer_vsx_1021_bass", lambda s: s.state == "-3")
+    assert hass.states.get("number.pioneer_vsx_1021_zone_2_bass") is not None
+    assert hass.states.get("number.pioneer_vsx_1021_zone_3_bass") is None

@@ -17,6 +17,7 @@ from .profile import HDZONE, MAIN, ZONE2, ZONE3, Profile
 
 E02, E04, E06 = "E02", "E04", "E06"  # not available now, command error, parameter error
 READY: Final = "R"
+TUNER: Final = "02"  # the tuner's input id
 MAIN_MAX, ZONE_MAX = 185, 81
 
 
@@ -112,14 +113,14 @@ class Device:
         self.zones: dict[str, ZoneState] = {
             zone: ZoneState(
                 volume=101 if zone == MAIN else 41,
-                source=next(iter(profile.inputs)) if zone == MAIN else profile.zone_inputs[0],
+                source=next(iter(profile.inputs)) if zone == MAIN else profile.zone_inputs[zone][0],
             )
             for zone in profile.zones
         }
         self.listening_mode = profile.listening_modes[0]
         self.tone_on = True
-        self.tuner = "F08750"
         self.preset = "A01"
+        self.tuner = profile.presets[self.preset]
         self.names = {number: name for number, (name, _) in profile.inputs.items()}
         self._exact: dict[str, Callable[[], Outcome]] = {}
         self._numbered: dict[str, _Handler] = {}
@@ -159,9 +160,19 @@ class Device:
                 return f"{codes.source[2]}{state.source}"
 
     def display(self) -> str:
-        """The front display: ``FL`` + flags + 14 characters as hex."""
+        """The front display: ``FL`` + flags + 14 characters as hex.
+
+        It shows the main zone's input, the tuner's station on the tuner ("FM  87.50MHz",
+        "AM   531kHz"), nothing in standby.
+        """
         main = self.zones[MAIN]
-        text = self.names.get(main.source, "") if main.power else ""
+        if not main.power:
+            text = ""
+        elif main.source == TUNER:
+            band, digits = self.tuner[0], int(self.tuner[1:])
+            text = f"FM {digits / 100:6.2f}MHz" if band == "F" else f"AM {digits:5d}kHz"
+        else:
+            text = self.names.get(main.source, "")
         return "FL02" + text[:14].ljust(14).encode("ascii", "replace").hex().upper()
 
     def model_line(self) -> str:
@@ -250,7 +261,7 @@ class Device:
 
     def _source(self, zone: str) -> _Handler:
         def apply(digits: str, _suffix: str) -> Outcome:
-            allowed = self.profile.inputs if zone == MAIN else self.profile.zone_inputs
+            allowed = self.profile.inputs if zone == MAIN else self.profile.zone_inputs[zone]
             if len(digits) != 2 or digits not in allowed:
                 return Outcome(reply=[E06])
             state = self.zones[zone]
@@ -287,12 +298,20 @@ class Device:
         return Outcome(push=[f"SR{digits}"])
 
     def _recall(self, preset: str) -> Outcome:
+        """Recall a preset: the receiver tunes to it and reports preset and frequency.
+
+        A preset the profile stores no station in keeps the current frequency.
+        """
         if not 1 <= int(preset[1:]) <= 9:
             return Outcome(reply=[E06])
         if not self.zones[MAIN].power:
             return Outcome(reply=[E02])
         self.preset = preset
-        return Outcome(push=[f"PR{preset}"])
+        self.tuner = self.profile.presets.get(preset, self.tuner)
+        pushes = [f"PR{preset}", f"FR{self.tuner}"]
+        if self.zones[MAIN].source == TUNER:
+            pushes.append(self.display())
+        return Outcome(push=pushes)
 
     def _input_name(self, number: str) -> Outcome:
         if number not in self.profile.inputs:
