@@ -49,7 +49,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.pioneer import HDZONE, MAIN, VSX_1021, ZONE2, ZONE3, VirtualPioneer
@@ -527,3 +527,116 @@ async def test_front_display_and_tone(
     await state_until(hass, "number.pioneer_vsx_1021_bass", lambda s: s.state == "-3")
     assert hass.states.get("number.pioneer_vsx_1021_zone_2_bass") is not None
     assert hass.states.get("number.pioneer_vsx_1021_zone_3_bass") is None
+
+
+# --- the receiver behind the address ---------------------------------------------------
+
+OTHER_UDN = "5f9ec1b3-ed59-1900-4530-00a0deffffff"
+
+
+def _other_entry(pioneer: VirtualPioneer, facts: PioneerFacts | None) -> MockConfigEntry:
+    entry = _entry(pioneer, facts)
+    return MockConfigEntry(
+        domain=DOMAIN, title=entry.title, data=dict(entry.data), unique_id=OTHER_UDN
+    )
+
+
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_another_receiver_at_the_address_is_a_repair(
+    hass: HomeAssistant, pioneer: VirtualPioneer, issue_registry: ir.IssueRegistry
+) -> None:
+    """Setup interviews the receiver: another UDN fails setup with the repair, not adopted."""
+    config_entry = _other_entry(pioneer, facts=None)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    issue = issue_registry.async_get_issue(DOMAIN, f"different_device_{config_entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == "different_device"
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["model"] == "VSX-1021"
+    assert pioneer.client_count == 0
+    assert hass.states.get(MAIN_PLAYER) is None
+
+
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_another_receiver_found_after_a_setup_from_saved_facts(
+    hass: HomeAssistant, pioneer: VirtualPioneer, issue_registry: ir.IssueRegistry
+) -> None:
+    """The background check finds another UDN: the facts are dropped and setup fails."""
+    config_entry = _other_entry(pioneer, FACTS)
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.onkyo_eiscp.VERIFY_DELAY", 0):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await until(lambda: config_entry.state is ConfigEntryState.SETUP_ERROR)
+    issue = issue_registry.async_get_issue(DOMAIN, f"different_device_{config_entry.entry_id}")
+    assert issue is not None
+    assert CONF_PIONEER_FACTS not in config_entry.data
+    await until(lambda: pioneer.client_count == 0)
+
+
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_the_same_receiver_passes_the_check(
+    hass: HomeAssistant, pioneer: VirtualPioneer, issue_registry: ir.IssueRegistry
+) -> None:
+    """The background check of the right receiver changes nothing; an old repair goes."""
+    config_entry = _entry(pioneer)
+    config_entry.add_to_hass(hass)
+    issue_id = f"different_device_{config_entry.entry_id}"
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="different_device",
+        translation_placeholders={"host": "h", "title": "t", "model": "m"},
+    )
+    with patch("custom_components.onkyo_eiscp.VERIFY_DELAY", 0):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await pioneer.wait_for("?SVB")  # the check's last question
+        await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert CONF_PIONEER_FACTS in config_entry.data
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("unique_id", "loaded"),
+    [("00E036123456", True), ("00E0360000FF", False)],
+    ids=["same-mac", "other-mac"],
+)
+async def test_receivers_keyed_by_their_mac(
+    hass: HomeAssistant, unique_id: str, loaded: bool
+) -> None:
+    """Without a description, the MAC it reports tells the receiver (and another) apart."""
+    profile = dataclasses.replace(VSX_1021, mac="00:E0:36:12:34:56")
+    async with VirtualPioneer(profile, upnp_port=None) as vr:
+        config_entry = MockConfigEntry(
+            domain=DOMAIN,
+            data={CONF_HOST: vr.host, CONF_PORT: vr.port, CONF_PROTOCOL: PROTOCOL_PIONEER},
+            unique_id=unique_id,
+        )
+        config_entry.add_to_hass(hass)
+        with patch("custom_components.onkyo_eiscp.identify.PIONEER_UPNP_PORT", free_port()):
+            await hass.config_entries.async_setup(config_entry.entry_id)
+            await hass.async_block_till_done()
+        expected = ConfigEntryState.LOADED if loaded else ConfigEntryState.SETUP_ERROR
+        assert config_entry.state is expected
+        if loaded:
+            assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_a_receiver_that_cannot_tell_is_not_called_different(
+    hass: HomeAssistant, pioneer: VirtualPioneer
+) -> None:
+    """Its description unreadable and no MAC: the UDN cannot be checked; setup goes on."""
+    config_entry = _entry(pioneer, facts=None)
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.onkyo_eiscp.identify.PIONEER_UPNP_PORT", free_port()):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
