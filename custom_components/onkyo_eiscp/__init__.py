@@ -153,15 +153,11 @@ async def _async_setup_pioneer(
     saved: dict[str, Any] | None = entry.data.get(CONF_PIONEER_FACTS)
     try:
         await client.connect()
-        if saved is not None:
-            facts = PioneerFacts.from_dict(saved)
-        else:
-            found = await interview_pioneer(client.pioneer, timeout=SETUP_TIMEOUT)
-            if found is not None and found.differs_from(identifier):
-                await client.close()
-                _raise_different_device(hass, entry, found.model or "")
-            model = (found.model if found is not None else None) or ""
-            facts = await read_facts(client.pioneer, model, found.mac if found else None)
+        facts = (
+            PioneerFacts.from_dict(saved)
+            if saved is not None
+            else await _async_interview_pioneer(hass, entry, client, identifier)
+        )
     except ConnectionClosedError as err:
         await client.close()
         raise ConfigEntryNotReady(
@@ -175,6 +171,22 @@ async def _async_setup_pioneer(
     if saved is not None:
         _start_verify(hass, entry, _async_verify_pioneer(hass, entry, client.pioneer))
     return True
+
+
+async def _async_interview_pioneer(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, client: BridgeClient, identifier: str
+) -> PioneerFacts:
+    """Who the receiver is (another one is the different-device repair), and what it has.
+
+    ConnectionClosedError when it does not answer (``?P``).
+    """
+    found = await interview_pioneer(client.pioneer, timeout=SETUP_TIMEOUT)
+    if found is None:
+        raise ConnectionClosedError("the receiver does not answer")
+    if found.differs_from(identifier):
+        await client.close()
+        _raise_different_device(hass, entry, found.model or "")
+    return await read_facts(client.pioneer, found.model or "", found.mac)
 
 
 async def _async_verify_pioneer(

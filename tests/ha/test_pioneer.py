@@ -96,7 +96,7 @@ def pioneer_port(pioneer: VirtualPioneer) -> Generator[int]:
         yield pioneer.port
 
 
-def _entry(pioneer: VirtualPioneer, facts: PioneerFacts | None = FACTS) -> MockConfigEntry:
+def pioneer_entry(pioneer: VirtualPioneer, facts: PioneerFacts | None = FACTS) -> MockConfigEntry:
     data: dict[str, Any] = {
         CONF_HOST: pioneer.host,
         CONF_PORT: pioneer.port,
@@ -110,7 +110,7 @@ def _entry(pioneer: VirtualPioneer, facts: PioneerFacts | None = FACTS) -> MockC
 @pytest.fixture
 async def entry(hass: HomeAssistant, pioneer: VirtualPioneer) -> AsyncGenerator[MockConfigEntry]:
     """The receiver set up, with the state its setup queries asked for."""
-    config_entry = _entry(pioneer)
+    config_entry = pioneer_entry(pioneer)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -299,7 +299,7 @@ async def test_actions_reach_the_device(
 
 async def test_volume_limit_scales_the_range(hass: HomeAssistant, pioneer: VirtualPioneer) -> None:
     """With the limit at 50 %, full volume in Home Assistant is half the receiver's range."""
-    config_entry = _entry(pioneer)
+    config_entry = pioneer_entry(pioneer)
     config_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(config_entry, options={CONF_VOLUME_LIMIT: 50})
     assert await hass.config_entries.async_setup(config_entry.entry_id)
@@ -372,7 +372,7 @@ async def test_setup_without_saved_facts_interviews(
     hass: HomeAssistant, pioneer: VirtualPioneer
 ) -> None:
     """An entry without the interview's facts asks the receiver at setup."""
-    config_entry = _entry(pioneer, facts=None)
+    config_entry = pioneer_entry(pioneer, facts=None)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -400,7 +400,7 @@ async def test_hdzone_is_a_fourth_player(
     """A receiver with an HDZone gets a fourth player, ``_hdzone``, named "HDZone"."""
     profile = dataclasses.replace(VSX_1021, zones=(MAIN, ZONE2, ZONE3, HDZONE))
     async with VirtualPioneer(profile) as vr:
-        config_entry = _entry(vr, facts=None)
+        config_entry = pioneer_entry(vr, facts=None)
         config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()
@@ -475,7 +475,7 @@ async def test_options_of_a_pioneer_entry_not_loaded_offer_its_inputs(
     hass: HomeAssistant, pioneer: VirtualPioneer
 ) -> None:
     """An entry that is not set up offers the inputs its saved interview found."""
-    config_entry = _entry(pioneer)
+    config_entry = pioneer_entry(pioneer)
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -535,7 +535,7 @@ OTHER_UDN = "5f9ec1b3-ed59-1900-4530-00a0deffffff"
 
 
 def _other_entry(pioneer: VirtualPioneer, facts: PioneerFacts | None) -> MockConfigEntry:
-    entry = _entry(pioneer, facts)
+    entry = pioneer_entry(pioneer, facts)
     return MockConfigEntry(
         domain=DOMAIN, title=entry.title, data=dict(entry.data), unique_id=OTHER_UDN
     )
@@ -581,7 +581,7 @@ async def test_the_same_receiver_passes_the_check(
     hass: HomeAssistant, pioneer: VirtualPioneer, issue_registry: ir.IssueRegistry
 ) -> None:
     """The background check of the right receiver changes nothing; an old repair goes."""
-    config_entry = _entry(pioneer)
+    config_entry = pioneer_entry(pioneer)
     config_entry.add_to_hass(hass)
     issue_id = f"different_device_{config_entry.entry_id}"
     ir.async_create_issue(
@@ -633,7 +633,7 @@ async def test_a_receiver_that_cannot_tell_is_not_called_different(
     hass: HomeAssistant, pioneer: VirtualPioneer
 ) -> None:
     """Its description unreadable and no MAC: the UDN cannot be checked; setup goes on."""
-    config_entry = _entry(pioneer, facts=None)
+    config_entry = pioneer_entry(pioneer, facts=None)
     config_entry.add_to_hass(hass)
     with patch("custom_components.onkyo_eiscp.identify.PIONEER_UPNP_PORT", free_port()):
         assert await hass.config_entries.async_setup(config_entry.entry_id)
