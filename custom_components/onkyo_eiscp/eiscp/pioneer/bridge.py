@@ -30,7 +30,8 @@ What the translation keeps:
 - **Tuner and display**: ``FR`` (``FRF08750``: FM 87.50 MHz, ``FRA00531``: AM 531 kHz)
   is eISCP's ``TUN`` with the same five digits; the front display ``FL`` (hex-encoded
   text) is the ``FLD`` setting. The receiver pushes them when they change; the tuner's
-  are also asked with the main zone's input (``?F ?FR ?PR``).
+  are also asked with the main zone's input (``?F ?FR ?PR``), and the station after a
+  preset is recalled (``A01PR ?FR``).
 
 What Pioneer lacks (network playback, NRI, HDMI output, dimmer, channel levels,
 firmware update, ...) raises :class:`UnsupportedCommandError` when sent as a command;
@@ -243,7 +244,8 @@ def _device(code: str, param: str) -> tuple[str, ...] | None:
         if query:
             return (pioneer.query_preset(),)
         if _HEX2.fullmatch(param):
-            return (_recall(int(param, 16)),)
+            # and ask the station: not every model reports it after a recall
+            return (_recall(int(param, 16)), pioneer.query_tuner())
     if code == "TUN" and query:
         return (pioneer.query_tuner(),)
     if code == _DISPLAY and query:
