@@ -266,3 +266,28 @@ async def test_records_and_logs_what_clients_send(capsys: pytest.CaptureFixture[
         assert "received ?V" in capsys.readouterr().out
         with pytest.raises(TimeoutError):
             await receiver.wait_for("?M", timeout=0.1)
+
+
+async def test_tuner_display_zone_lists_and_refusals(receiver: VirtualPioneer) -> None:
+    """The display shows the tuner's station (hex); zones take their own inputs; refuse.
+
+    ``refuse`` answers a chosen line with an error code, as a model without it does.
+    """
+    async with connect(receiver) as tv:
+        for command in ("PO", "02FN", "A02PR"):
+            await tv.send(command)
+        await tv.send("?FL")
+        shown = []  # the display after power on, input, recall, and the answer to ?FL
+        while len(shown) < 4:
+            line = await tv.read()
+            if line.startswith("FL"):
+                shown.append(bytes.fromhex(line[4:]).decode().strip())
+        assert shown == ["BD", "FM  87.50MHz", "FM  91.50MHz", "FM  91.50MHz"]
+        receiver.refuse["MO"] = "E04"
+        assert await tv.ask("MO") == "E04"
+        assert receiver.device.zones["main"].muted is False
+    receiver.press("APO")
+    with pytest.raises(ValueError, match="E06"):
+        receiver.press("19ZS")  # Apple TV: HDMI, not for zone 2
+    receiver.press("02ZS")
+    assert receiver.device.zones["zone2"].source == "02"
