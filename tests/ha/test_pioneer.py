@@ -48,7 +48,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from virtual_receiver import VirtualReceiver
@@ -416,6 +416,15 @@ async def test_hdzone_is_a_fourth_player(
         await _call(hass, SERVICE_VOLUME_SET, hd_player, **{ATTR_MEDIA_VOLUME_LEVEL: 1.0})
         assert (vr.device.zones[HDZONE].power, vr.device.zones[HDZONE].volume) == (True, 81)
         assert "81HZV" in vr.received
+        with pytest.raises(ServiceValidationError) as caught:  # the HDZone has no tuner
+            await _call(
+                hass,
+                SERVICE_PLAY_MEDIA,
+                hd_player,
+                media_content_type="channel",
+                media_content_id="1",
+            )
+        assert caught.value.translation_key == "invalid_value"
         assert await hass.config_entries.async_unload(config_entry.entry_id)
 
 
