@@ -1,14 +1,14 @@
 """Speak the eISCP command vocabulary to a legacy Pioneer receiver.
 
 A controller written for eISCP (the integration's coordinator and entities) builds
-command text with :mod:`..commands` (``"PWR01"``, ``"MVLB9"``, ``"SLI25"``,
+command text with :mod:`..commands` (``"PWR01"``, ``"MVLB9"``, ``"SLI19"``,
 ``"AMTQSTN"``) and reads typed messages. :func:`to_pioneer` turns that text into the
-Pioneer lines that do the same (``"PO"``, ``"185VL"``, ``"25FN"``, ``"?M"``);
+Pioneer lines that do the same (``"PO"``, ``"185VL"``, ``"19FN"``, ``"?M"``);
 :func:`to_eiscp` gives the messages the Pioneer parser makes the eISCP command codes
-(``PWR``/``ZPW``/``PW3``/``PW4``, ``MVL``, ...) and translates what differs (listening
-mode and preset numbering). :class:`BridgeClient` wraps a :class:`.client.Client` with
-the eISCP client's API (:class:`~..interface.ReceiverClient`), so that a coordinator can
-hold either.
+(``PWR``/``ZPW``/``PW3``, the HDZone's ``PWH``, ``MVL``, ...) and translates what
+differs (input ids, listening modes, preset numbering, tuner and display).
+:class:`BridgeClient` wraps a :class:`.client.Client` with the eISCP client's API
+(:class:`~..interface.ReceiverClient`), so that a coordinator can hold either.
 
 What the translation keeps:
 
