@@ -508,6 +508,18 @@ async def test_tuner_station_and_presets(
     await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "FM 91.50")
     pioneer.press("B02PR")  # from the remote
     await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "AM 1008")
+    for station, tuned in (("FM 101.10", "F10110"), ("AM 531", "A00531"), ("FM 87.50", "F08750")):
+        await _call(
+            hass,
+            SERVICE_PLAY_MEDIA,
+            MAIN_PLAYER,
+            media_content_type="channel",
+            media_content_id=station,
+        )
+        assert pioneer.device.tuner == tuned
+        await state_until(
+            hass, MAIN_PLAYER, lambda s, st=station: s.attributes.get("media_channel") == st
+        )
     await _call(hass, SERVICE_SELECT_SOURCE, MAIN_PLAYER, **{ATTR_INPUT_SOURCE: "BD"})
     await state_until(hass, MAIN_PLAYER, lambda s: "media_channel" not in s.attributes)
 

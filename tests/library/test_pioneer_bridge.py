@@ -80,6 +80,8 @@ async def bridge(receiver: VirtualPioneer) -> AsyncGenerator[BridgeClient]:
         (cmd.set_bass(Zone.ZONE2, 0), ("06ZGB",)),
         (cmd.recall_preset(1), ("A01PR", "?FR")),
         (cmd.recall_preset(10), ("B01PR", "?FR")),
+        (cmd.tune(Zone.MAIN, "FM", 91.5), ("00TN", "TAC", "9TP", "1TP", "5TP", "0TP")),
+        (cmd.tune(Zone.MAIN, "AM", 1008), ("01TN", "TAC", "1TP", "0TP", "0TP", "8TP")),
         (cmd.query("PWR"), ("?P",)),
         (cmd.query("MVL"), ("?V",)),
         (cmd.query("ZPW"), ("?AP",)),
@@ -108,6 +110,7 @@ def test_eiscp_commands_become_pioneer_lines(eiscp: str, pioneer: tuple[str, ...
         cmd.query("UPD"),
         cmd.query("TN3"),
         cmd.query("PW4"),  # zone 4 is eISCP's; the HDZone is not it
+        cmd.tune(Zone.ZONE2, "FM", 91.5),  # one tuner, tuned from the main zone
         cmd.set_power(Zone.ZONE4, True),
         cmd.select_source(Zone.MAIN, "2B"),
         cmd.select_source(Zone.MAIN, "25"),  # eISCP's AM: Pioneer's 25 (BD) is F5

@@ -291,3 +291,24 @@ async def test_tuner_display_zone_lists_and_refusals(receiver: VirtualPioneer) -
         receiver.press("19ZS")  # Apple TV: HDMI, not for zone 2
     receiver.press("02ZS")
     assert receiver.device.zones["zone2"].source == "02"
+
+
+async def test_direct_tuning(receiver: VirtualPioneer) -> None:
+    """Band (TN), direct access (TAC) and digits (TP): the receiver tunes when complete."""
+    async with connect(receiver) as tv:
+        assert await tv.ask("TAC") == "E02"  # in standby
+        assert await tv.ask("PO") == "PWR0"
+        assert (await tv.read()).startswith("FL")
+        assert await tv.ask("5TP") == "E04"  # not entering a frequency
+        assert await tv.ask("01TN") == "FRA00531"  # AM: its last station
+        assert await tv.ask("TAC") == "TAC"
+        for digit in "100":
+            assert await tv.ask(f"{digit}TP") == "TP"
+        await tv.send("8TP")
+        assert [await tv.read(), await tv.read()] == ["TP", "FRA01008"]
+        assert await tv.ask("00TN") == "FRF08750"  # FM: its last station
+        assert await tv.ask("TAC") == "TAC"
+        for digit in "999":
+            await tv.ask(f"{digit}TP")
+        assert await tv.ask("9TP") == "E06"  # 99.99 MHz: not on the 50 kHz raster
+        assert receiver.device.tuner == "F08750"

@@ -31,7 +31,8 @@ What the translation keeps:
   is eISCP's ``TUN`` with the same five digits; the front display ``FL`` (hex-encoded
   text) is the ``FLD`` setting. The receiver pushes them when they change; the tuner's
   are also asked with the main zone's input (``?F ?FR ?PR``), and the station after a
-  preset is recalled (``A01PR ?FR``).
+  preset is recalled (``A01PR ?FR``). Tuning to a frequency (``TUN09150``) is the band,
+  direct access and the digits (``00TN TAC 9TP 1TP 5TP 0TP``), as aiopioneer does it.
 
 What Pioneer lacks (network playback, NRI, HDMI output, dimmer, channel levels,
 firmware update, ...) raises :class:`UnsupportedCommandError` when sent as a command;
@@ -77,6 +78,8 @@ _QUERY: Final = "QSTN"
 _HEX2: Final = re.compile(r"[0-9A-F]{2}")
 _DECIMAL2: Final = re.compile(r"\d{2}")
 _DISPLAY: Final = "FLD"  # eISCP's front display setting
+_TUNE: Final = re.compile(r"\d{5}")
+_LOWEST_FM: Final = 6400  # TUN's digits: FM in 10 kHz units from here, AM in kHz below
 TUNER_INPUT: Final = "02"  # Pioneer's tuner input id
 
 # Pioneer input id -> eISCP selector id, where the two differ: the tuner is eISCP's
@@ -246,11 +249,26 @@ def _device(code: str, param: str) -> tuple[str, ...] | None:
         if _HEX2.fullmatch(param):
             # and ask the station: not every model reports it after a recall
             return (_recall(int(param, 16)), pioneer.query_tuner())
-    if code == "TUN" and query:
-        return (pioneer.query_tuner(),)
+    if code == "TUN":
+        if query:
+            return (pioneer.query_tuner(),)
+        if _TUNE.fullmatch(param):
+            return _tune(int(param))
     if code == _DISPLAY and query:
         return (pioneer.query_display(),)
     return None
+
+
+def _tune(value: int) -> tuple[str, ...]:
+    """Tune directly: the band, then the frequency's digits after ``TAC``."""
+    if value <= 0:
+        raise ValueError("no frequency to tune")
+    digits = (pioneer.tuner_digit(digit) for digit in str(value))
+    return (
+        pioneer.select_tuner_band(value >= _LOWEST_FM),
+        pioneer.tuner_direct_access(),
+        *digits,
+    )
 
 
 def _recall(number: int) -> str:
