@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 import dataclasses
 import logging
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
@@ -28,14 +29,11 @@ from .const import (
 )
 from .coordinator import OnkyoConfigEntry, OnkyoCoordinator, settings_store
 from .eiscp.client import Client
-from .eiscp.errors import ConnectionClosedError, EiscpError
+from .eiscp.errors import ConnectionClosedError
 from .eiscp.nri import DeviceInfo
 from .eiscp.pioneer import Client as PioneerClient
 from .eiscp.pioneer.bridge import BridgeClient
-from .eiscp.pioneer.commands import query_model
-from .eiscp.pioneer.const import MODEL_REPLY
 from .eiscp.pioneer.device_info import PioneerFacts, device_info, read_facts
-from .eiscp.pioneer.messages import ModelName
 from .identify import (
     IdentifyError,
     Identity,
@@ -43,6 +41,7 @@ from .identify import (
     async_remove_saved_nri,
     async_save_nri,
     identify,
+    interview_pioneer,
 )
 from .services import async_setup_services
 from .takeover import async_setup as async_setup_takeover
@@ -115,7 +114,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
     if identity is not None:
         if _is_different_device(identity, identifier):
             await client.close()
-            _raise_different_device(hass, entry, identity)
+            _raise_different_device(hass, entry, identity.info.model)
         await async_save_nri(hass, identity)
         info = identity.info
     else:
@@ -125,7 +124,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> boo
 
     await _async_start(hass, entry, OnkyoCoordinator(hass, entry, client, info, identifier))
     if saved is not None:
-        _start_verify(hass, entry, saved)
+        _start_verify(hass, entry, _async_verify(hass, entry, client, saved))
     return True
 
 
@@ -149,8 +148,11 @@ async def _async_setup_pioneer(
     """Set up a legacy Pioneer receiver: the same coordinator over the eISCP bridge.
 
     Its zones, inputs and model, found by the config flow's interview, are in the
-    entry (its stand-in for a saved NRI); an entry without them interviews the
-    receiver now. The coordinator speaks eISCP; :class:`BridgeClient` translates.
+    entry (its stand-in for a saved NRI): that the receiver at the address is still the
+    same one is then checked in the background, as for an eISCP device's saved NRI. An
+    entry without them interviews the receiver now, and another receiver at the address
+    (another UDN or MAC) is the different-device repair. The coordinator speaks eISCP;
+    :class:`BridgeClient` translates.
     """
     host, port = entry.data[CONF_HOST], entry.data[CONF_PORT]
     client = BridgeClient(
@@ -168,7 +170,7 @@ async def _async_setup_pioneer(
         facts = (
             PioneerFacts.from_dict(saved)
             if saved is not None
-            else await _async_interview_pioneer(client.pioneer)
+            else await _async_interview_pioneer(hass, entry, client, identifier)
         )
     except ConnectionClosedError as err:
         await client.close()
@@ -177,23 +179,53 @@ async def _async_setup_pioneer(
             translation_key="cannot_connect",
             translation_placeholders={"host": host, "error": str(err)},
         ) from err
-    # The coordinator is typed for the eISCP client; the bridge has its API (send,
-    # request, query, listeners, stats, connect/close) and speaks its vocabulary.
-    coordinator = OnkyoCoordinator(
-        hass, entry, cast(Client, client), device_info(facts), identifier
-    )
+    ir.async_delete_issue(hass, DOMAIN, _different_device_issue_id(entry))
+    coordinator = OnkyoCoordinator(hass, entry, client, device_info(facts), identifier)
     await _async_start(hass, entry, coordinator)
+    if saved is not None:
+        _start_verify(hass, entry, _async_verify_pioneer(hass, entry, client.pioneer))
     return True
 
 
-async def _async_interview_pioneer(client: PioneerClient) -> PioneerFacts:
-    """Ask a connected legacy Pioneer receiver its model, zones and inputs."""
+async def _async_interview_pioneer(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, client: BridgeClient, identifier: str
+) -> PioneerFacts:
+    """Who the receiver is (another one is the different-device repair), and what it has.
+
+    ConnectionClosedError when it does not answer (``?P``).
+    """
+    found = await interview_pioneer(client.pioneer, timeout=SETUP_TIMEOUT)
+    if found is None:
+        raise ConnectionClosedError("the receiver does not answer")
+    if found.differs_from(identifier):
+        await client.close()
+        _raise_different_device(hass, entry, found.model or "")
+    return await read_facts(client.pioneer, found.model or "", found.mac)
+
+
+async def _async_verify_pioneer(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, client: PioneerClient
+) -> None:
+    """Check, after a setup from the saved facts, that the receiver is the same one.
+
+    Another receiver at the address: its saved facts are forgotten and the entry
+    reloaded, so that setup interviews it first and raises the different-device repair.
+    """
+    await asyncio.sleep(VERIFY_DELAY)
     try:
-        reply = await client.request(query_model(), MODEL_REPLY, timeout=SETUP_TIMEOUT)
-    except EiscpError:
-        reply = None
-    model = reply.model if isinstance(reply, ModelName) else ""
-    return await read_facts(client, model)
+        found = await interview_pioneer(client, timeout=SETUP_TIMEOUT)
+    except ConnectionClosedError as err:
+        _LOGGER.debug("Could not check the receiver at %s: %s", client.host, err)
+        return
+    if found is None or not found.differs_from(entry.runtime_data.identifier):
+        _LOGGER.debug("%s is still the receiver of %s", client.host, entry.title)
+        return
+    _LOGGER.warning(
+        "%s answers at %s instead of the receiver of %s", found.model, client.host, entry.title
+    )
+    data = {key: value for key, value in entry.data.items() if key != CONF_PIONEER_FACTS}
+    hass.config_entries.async_update_entry(entry, data=data)
+    hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bool:
@@ -227,9 +259,7 @@ def _is_different_device(identity: Identity, identifier: str) -> bool:
     return bool(identity.identifier) and identity.identifier != identifier
 
 
-def _raise_different_device(
-    hass: HomeAssistant, entry: OnkyoConfigEntry, identity: Identity
-) -> NoReturn:
+def _raise_different_device(hass: HomeAssistant, entry: OnkyoConfigEntry, model: str) -> NoReturn:
     """Raise the repair issue and fail setup: the address now belongs to another device."""
     host = entry.data[CONF_HOST]
     ir.async_create_issue(
@@ -242,13 +272,13 @@ def _raise_different_device(
         translation_placeholders={
             "host": host,
             "title": entry.title,
-            "model": identity.info.model,
+            "model": model,
         },
     )
     raise ConfigEntryError(
         translation_domain=DOMAIN,
         translation_key="different_device",
-        translation_placeholders={"host": host, "model": identity.info.model},
+        translation_placeholders={"host": host, "model": model},
     )
 
 
@@ -257,11 +287,11 @@ def _entity_facts(info: DeviceInfo) -> DeviceInfo:
     return dataclasses.replace(info, presets=())
 
 
-def _start_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInfo) -> None:
-    """Check the device and its NRI in the background (see :func:`_async_verify`)."""
-    task = entry.async_create_background_task(
-        hass, _async_verify(hass, entry, saved), f"onkyo_eiscp verify {entry.title}"
-    )
+def _start_verify(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, check: Coroutine[Any, Any, None]
+) -> None:
+    """Run ``check`` of the device (:func:`_async_verify`) in the background."""
+    task = entry.async_create_background_task(hass, check, f"onkyo_eiscp verify {entry.title}")
     verifying = hass.data.setdefault(_VERIFYING, {})
     verifying[entry.entry_id] = task
 
@@ -272,7 +302,9 @@ def _start_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInf
     task.add_done_callback(_done)
 
 
-async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: DeviceInfo) -> None:
+async def _async_verify(
+    hass: HomeAssistant, entry: OnkyoConfigEntry, client: Client, saved: DeviceInfo
+) -> None:
     """Check, after a setup from the saved NRI, that the device and its NRI are the same.
 
     Another device at the address: its saved NRI is forgotten and the entry reloaded,
@@ -284,7 +316,7 @@ async def _async_verify(hass: HomeAssistant, entry: OnkyoConfigEntry, saved: Dev
     # The state queries go first: the check must not delay what the entities show.
     await asyncio.sleep(VERIFY_DELAY)
     try:
-        identity = await identify(coordinator.client, timeout=SETUP_TIMEOUT)
+        identity = await identify(client, timeout=SETUP_TIMEOUT)
     except IdentifyError as err:
         _LOGGER.debug("Could not check the device at %s: %s", coordinator.client.host, err)
         return

@@ -45,10 +45,10 @@ from .const import (
 )
 from .eiscp import commands as cmd, messages as msg
 from .eiscp.capabilities import Capabilities, ZoneCapabilities
-from .eiscp.client import Client
 from .eiscp.codes import LISTENING_MODE_NAMES, NET_SELECTORS, SELECTOR_NAMES, brand_name
 from .eiscp.const import Zone
 from .eiscp.errors import ConnectionClosedError, EiscpError, FrameError, QueryTimeoutError
+from .eiscp.interface import ReceiverClient
 from .eiscp.lists import (
     ContentIdError,
     DialogError,
@@ -95,7 +95,7 @@ class OnkyoCoordinator:
         self,
         hass: HomeAssistant,
         entry: OnkyoConfigEntry,
-        client: Client,
+        client: ReceiverClient,
         info: ReceiverInfo,
         identifier: str,
     ) -> None:

@@ -24,7 +24,12 @@ from .eiscp.discovery import DiscoveredDevice, interview
 from .eiscp.errors import ConnectionClosedError, EiscpError, QueryTimeoutError
 from .eiscp.messages import DeviceDiscovery, Message, ReceiverInfo
 from .eiscp.nri import DeviceInfo, Selector, ZoneInfo, parse_nri
-from .eiscp.pioneer import Client as PioneerClient, interview as pioneer_interview
+from .eiscp.pioneer import (
+    Client as PioneerClient,
+    PioneerIdentity,
+    interview as pioneer_interview,
+    interview_connected as pioneer_interview_connected,
+)
 from .eiscp.pioneer.const import UPNP_DESCRIPTION_PATH
 from .eiscp.pioneer.device_info import PioneerFacts, device_info, read_facts
 from .eiscp.volume import DEFAULT_MAX_RAW
@@ -222,6 +227,14 @@ async def identify_pioneer(
     elif found.mac:
         identifier = normalize_identifier(found.mac)
     return Identity(info=device_info(facts), identifier=identifier, from_nri=False, pioneer=facts)
+
+
+async def interview_pioneer(client: PioneerClient, *, timeout: float) -> PioneerIdentity | None:
+    """Who the legacy Pioneer receiver on a controller's connection is (model, MAC, UDN).
+
+    None when it does not answer ``?P``; ConnectionClosedError when the connection drops.
+    """
+    return await pioneer_interview_connected(client, timeout=timeout, upnp_port=PIONEER_UPNP_PORT)
 
 
 # --- the saved NRI --------------------------------------------------------------------

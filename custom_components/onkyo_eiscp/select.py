@@ -74,7 +74,7 @@ SELECTS: tuple[OnkyoSelectEntityDescription, ...] = (
     OnkyoSelectEntityDescription(
         key="input_source",
         translation_key="input_source",
-        zones=(Zone.MAIN, Zone.ZONE2, Zone.ZONE3, Zone.ZONE4),
+        zones=tuple(Zone),
         exists_fn=lambda c, zone: bool(c.sources(zone)),
         options_fn=lambda c, zone: c.sources(zone),
         value_fn=lambda c, zone: c.state.zones[zone].source,

@@ -11,6 +11,7 @@ what it shows, so a volume change does not re-render the zone's tone controls.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -158,7 +159,10 @@ class NetState:
 class DeviceState:
     """Everything the device has told us, by topic."""
 
-    zones: dict[Zone, ZoneState] = field(default_factory=lambda: {z: ZoneState() for z in ZONES})
+    # eISCP's zones always; the HDZone (legacy Pioneer only) once it is used.
+    zones: dict[Zone, ZoneState] = field(
+        default_factory=lambda: defaultdict(ZoneState, {z: ZoneState() for z in ZONES})
+    )
     net: NetState = field(default_factory=NetState)
     listening_mode: str | None = None
     hdmi_output: str | None = None

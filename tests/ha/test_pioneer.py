@@ -29,6 +29,7 @@ from homeassistant.components.media_player import (
     ATTR_MEDIA_VOLUME_MUTED,
     ATTR_SOUND_MODE,
     DOMAIN as MP_DOMAIN,
+    SERVICE_PLAY_MEDIA,
     SERVICE_SELECT_SOUND_MODE,
     SERVICE_SELECT_SOURCE,
 )
@@ -47,8 +48,8 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 from virtual_receiver import VirtualReceiver
 from virtual_receiver.pioneer import HDZONE, MAIN, VSX_1021, ZONE2, ZONE3, VirtualPioneer
@@ -60,6 +61,7 @@ UDN = "5f9ec1b3-ed59-1900-4530-00a0de9e2b3c"
 MAIN_PLAYER = "media_player.pioneer_vsx_1021"
 ZONE2_PLAYER = "media_player.pioneer_vsx_1021_zone_2"
 ZONE3_PLAYER = "media_player.pioneer_vsx_1021_zone_3"
+ZONE2_IDS = VSX_1021.zone_inputs[ZONE2]
 FACTS = PioneerFacts(
     model="VSX-1021",
     mac="",
@@ -94,7 +96,7 @@ def pioneer_port(pioneer: VirtualPioneer) -> Generator[int]:
         yield pioneer.port
 
 
-def _entry(pioneer: VirtualPioneer, facts: PioneerFacts | None = FACTS) -> MockConfigEntry:
+def pioneer_entry(pioneer: VirtualPioneer, facts: PioneerFacts | None = FACTS) -> MockConfigEntry:
     data: dict[str, Any] = {
         CONF_HOST: pioneer.host,
         CONF_PORT: pioneer.port,
@@ -108,7 +110,7 @@ def _entry(pioneer: VirtualPioneer, facts: PioneerFacts | None = FACTS) -> MockC
 @pytest.fixture
 async def entry(hass: HomeAssistant, pioneer: VirtualPioneer) -> AsyncGenerator[MockConfigEntry]:
     """The receiver set up, with the state its setup queries asked for."""
-    config_entry = _entry(pioneer)
+    config_entry = pioneer_entry(pioneer)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -236,11 +238,16 @@ async def test_ssdp_of_something_silent_aborts(hass: HomeAssistant) -> None:
 async def test_a_player_per_zone_and_nothing_eiscp_only(
     hass: HomeAssistant, entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """Main, zone 2 and zone 3 players with the receiver's input names; no NET extras."""
+    """Main, zone 2 and zone 3 players with the receiver's input names; no NET extras.
+
+    Each zone offers the inputs it can select; the sensors are the front display only.
+    """
     entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     players = sorted(e.unique_id for e in entities if e.domain == MP_DOMAIN)
     assert players == [f"{UDN}_main", f"{UDN}_zone2", f"{UDN}_zone3"]
-    assert not [e.entity_id for e in entities if e.domain in ("update", "sensor")]
+    assert not [e.entity_id for e in entities if e.domain == "update"]
+    sensors = [e.unique_id for e in entities if e.domain == "sensor"]
+    assert sensors == [f"{UDN}_main_front_display"]
     main = hass.states.get(MAIN_PLAYER)
     assert main is not None
     assert main.state == STATE_ON
@@ -249,6 +256,9 @@ async def test_a_player_per_zone_and_nothing_eiscp_only(
     zone2 = hass.states.get(ZONE2_PLAYER)
     assert zone2 is not None
     assert zone2.state == STATE_OFF
+    zone_inputs = [name for number, name in FACTS.inputs if number in ZONE2_IDS]
+    assert zone2.attributes[ATTR_INPUT_SOURCE_LIST] == zone_inputs
+    assert "BD" not in zone2.attributes[ATTR_INPUT_SOURCE_LIST]
 
 
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
@@ -289,7 +299,7 @@ async def test_actions_reach_the_device(
 
 async def test_volume_limit_scales_the_range(hass: HomeAssistant, pioneer: VirtualPioneer) -> None:
     """With the limit at 50 %, full volume in Home Assistant is half the receiver's range."""
-    config_entry = _entry(pioneer)
+    config_entry = pioneer_entry(pioneer)
     config_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(config_entry, options={CONF_VOLUME_LIMIT: 50})
     assert await hass.config_entries.async_setup(config_entry.entry_id)
@@ -331,8 +341,11 @@ async def test_refusals_are_translated_errors(
 ) -> None:
     """E06 on the call that caused it; a mode Pioneer lacks is refused without sending."""
     await _call(hass, SERVICE_TURN_ON, ZONE2_PLAYER)
-    with pytest.raises(HomeAssistantError) as caught:
+    with pytest.raises(HomeAssistantError) as caught:  # an input zone 2 cannot select
         await _call(hass, SERVICE_SELECT_SOURCE, ZONE2_PLAYER, **{ATTR_INPUT_SOURCE: "BD"})
+    assert caught.value.translation_key == "invalid_source"
+    with pytest.raises(HomeAssistantError) as caught:  # a mode this model lacks: E06
+        await _call(hass, SERVICE_SELECT_SOUND_MODE, MAIN_PLAYER, **{ATTR_SOUND_MODE: "THX"})
     assert caught.value.translation_key == "device_error"
     assert "E06" in str(caught.value.translation_placeholders)
     pioneer.clear_received()
@@ -359,7 +372,7 @@ async def test_setup_without_saved_facts_interviews(
     hass: HomeAssistant, pioneer: VirtualPioneer
 ) -> None:
     """An entry without the interview's facts asks the receiver at setup."""
-    config_entry = _entry(pioneer, facts=None)
+    config_entry = pioneer_entry(pioneer, facts=None)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -384,21 +397,34 @@ async def test_setup_retries_when_unreachable(hass: HomeAssistant) -> None:
 async def test_hdzone_is_a_fourth_player(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
-    """A receiver with an HDZone gets a fourth player; it travels as zone 4 (``_zone4``)."""
+    """A receiver with an HDZone gets a fourth player, ``_hdzone``, named "HDZone"."""
     profile = dataclasses.replace(VSX_1021, zones=(MAIN, ZONE2, ZONE3, HDZONE))
     async with VirtualPioneer(profile) as vr:
-        config_entry = _entry(vr, facts=None)
+        config_entry = pioneer_entry(vr, facts=None)
         config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()
         entities = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
         players = sorted(e.unique_id for e in entities if e.domain == MP_DOMAIN)
-        assert players == [f"{UDN}_{zone}" for zone in ("main", "zone2", "zone3", "zone4")]
-        hd_player = next(e.entity_id for e in entities if e.unique_id == f"{UDN}_zone4")
+        assert players == [f"{UDN}_{zone}" for zone in ("hdzone", "main", "zone2", "zone3")]
+        hd_player = next(e.entity_id for e in entities if e.unique_id == f"{UDN}_hdzone")
+        assert hd_player == "media_player.pioneer_vsx_1021_hdzone"
+        state = hass.states.get(hd_player)
+        assert state is not None
+        assert state.attributes["friendly_name"] == "Pioneer VSX-1021 HDZone"
         await _call(hass, SERVICE_TURN_ON, hd_player)
         await _call(hass, SERVICE_VOLUME_SET, hd_player, **{ATTR_MEDIA_VOLUME_LEVEL: 1.0})
         assert (vr.device.zones[HDZONE].power, vr.device.zones[HDZONE].volume) == (True, 81)
         assert "81HZV" in vr.received
+        with pytest.raises(ServiceValidationError) as caught:  # the HDZone has no tuner
+            await _call(
+                hass,
+                SERVICE_PLAY_MEDIA,
+                hd_player,
+                media_content_type="channel",
+                media_content_id="1",
+            )
+        assert caught.value.translation_key == "invalid_value"
         assert await hass.config_entries.async_unload(config_entry.entry_id)
 
 
@@ -458,7 +484,7 @@ async def test_options_of_a_pioneer_entry_not_loaded_offer_its_inputs(
     hass: HomeAssistant, pioneer: VirtualPioneer
 ) -> None:
     """An entry that is not set up offers the inputs its saved interview found."""
-    config_entry = _entry(pioneer)
+    config_entry = pioneer_entry(pioneer)
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -466,3 +492,172 @@ async def test_options_of_a_pioneer_entry_not_loaded_offer_its_inputs(
     selector = next(value for key, value in schema.items() if str(key) == CONF_SOURCES)
     labels = [option["label"] for option in selector.config["options"]]
     assert labels == [name for _, name in FACTS.inputs]
+
+
+async def test_tuner_station_and_presets(
+    hass: HomeAssistant, entry: MockConfigEntry, pioneer: VirtualPioneer
+) -> None:
+    """On the tuner, the player shows the station; a preset recalled by number tunes it."""
+    await _call(hass, SERVICE_SELECT_SOURCE, MAIN_PLAYER, **{ATTR_INPUT_SOURCE: "TUNER"})
+    assert pioneer.device.zones[MAIN].source == "02"
+    await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "FM 87.50")
+    await _call(
+        hass, SERVICE_PLAY_MEDIA, MAIN_PLAYER, media_content_type="channel", media_content_id="2"
+    )
+    assert pioneer.device.preset == "A02"
+    await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "FM 91.50")
+    pioneer.press("B02PR")  # from the remote
+    await state_until(hass, MAIN_PLAYER, lambda s: s.attributes.get("media_channel") == "AM 1008")
+    for station, tuned in (("FM 101.10", "F10110"), ("AM 531", "A00531"), ("FM 87.50", "F08750")):
+        await _call(
+            hass,
+            SERVICE_PLAY_MEDIA,
+            MAIN_PLAYER,
+            media_content_type="channel",
+            media_content_id=station,
+        )
+        assert pioneer.device.tuner == tuned
+        await state_until(
+            hass, MAIN_PLAYER, lambda s, st=station: s.attributes.get("media_channel") == st
+        )
+    await _call(hass, SERVICE_SELECT_SOURCE, MAIN_PLAYER, **{ATTR_INPUT_SOURCE: "BD"})
+    await state_until(hass, MAIN_PLAYER, lambda s: "media_channel" not in s.attributes)
+
+
+async def test_front_display_and_tone(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    pioneer: VirtualPioneer,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The front display's text (hex on the wire) is a sensor; bass and treble are numbers."""
+    display = "sensor.pioneer_vsx_1021_front_display"
+    entity_registry.async_update_entity(display, disabled_by=None)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await state_until(hass, display, lambda s: s.state == "BD")
+    pioneer.press("04FN")
+    await state_until(hass, display, lambda s: s.state == "DVD")
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {ATTR_ENTITY_ID: "number.pioneer_vsx_1021_bass", "value": -3},
+        blocking=True,
+    )
+    assert pioneer.device.zones[MAIN].bass == 9  # code 9 is -3 dB
+    await state_until(hass, "number.pioneer_vsx_1021_bass", lambda s: s.state == "-3")
+    assert hass.states.get("number.pioneer_vsx_1021_zone_2_bass") is not None
+    assert hass.states.get("number.pioneer_vsx_1021_zone_3_bass") is None
+
+
+# --- the receiver behind the address ---------------------------------------------------
+
+OTHER_UDN = "5f9ec1b3-ed59-1900-4530-00a0deffffff"
+
+
+def _other_entry(pioneer: VirtualPioneer, facts: PioneerFacts | None) -> MockConfigEntry:
+    entry = pioneer_entry(pioneer, facts)
+    return MockConfigEntry(
+        domain=DOMAIN, title=entry.title, data=dict(entry.data), unique_id=OTHER_UDN
+    )
+
+
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_another_receiver_at_the_address_is_a_repair(
+    hass: HomeAssistant, pioneer: VirtualPioneer, issue_registry: ir.IssueRegistry
+) -> None:
+    """Setup interviews the receiver: another UDN fails setup with the repair, not adopted."""
+    config_entry = _other_entry(pioneer, facts=None)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    issue = issue_registry.async_get_issue(DOMAIN, f"different_device_{config_entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == "different_device"
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["model"] == "VSX-1021"
+    assert pioneer.client_count == 0
+    assert hass.states.get(MAIN_PLAYER) is None
+
+
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_another_receiver_found_after_a_setup_from_saved_facts(
+    hass: HomeAssistant, pioneer: VirtualPioneer, issue_registry: ir.IssueRegistry
+) -> None:
+    """The background check finds another UDN: the facts are dropped and setup fails."""
+    config_entry = _other_entry(pioneer, FACTS)
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.onkyo_eiscp.VERIFY_DELAY", 0):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await until(lambda: config_entry.state is ConfigEntryState.SETUP_ERROR)
+    issue = issue_registry.async_get_issue(DOMAIN, f"different_device_{config_entry.entry_id}")
+    assert issue is not None
+    assert CONF_PIONEER_FACTS not in config_entry.data
+    await until(lambda: pioneer.client_count == 0)
+
+
+@pytest.mark.usefixtures("no_escaped_exceptions")
+async def test_the_same_receiver_passes_the_check(
+    hass: HomeAssistant, pioneer: VirtualPioneer, issue_registry: ir.IssueRegistry
+) -> None:
+    """The background check of the right receiver changes nothing; an old repair goes."""
+    config_entry = pioneer_entry(pioneer)
+    config_entry.add_to_hass(hass)
+    issue_id = f"different_device_{config_entry.entry_id}"
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="different_device",
+        translation_placeholders={"host": "h", "title": "t", "model": "m"},
+    )
+    with patch("custom_components.onkyo_eiscp.VERIFY_DELAY", 0):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await pioneer.wait_for("?SVB")  # the check's last question
+        await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert CONF_PIONEER_FACTS in config_entry.data
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("unique_id", "loaded"),
+    [("00E036123456", True), ("00E0360000FF", False)],
+    ids=["same-mac", "other-mac"],
+)
+async def test_receivers_keyed_by_their_mac(
+    hass: HomeAssistant, unique_id: str, loaded: bool
+) -> None:
+    """Without a description, the MAC it reports tells the receiver (and another) apart."""
+    profile = dataclasses.replace(VSX_1021, mac="00:E0:36:12:34:56")
+    async with VirtualPioneer(profile, upnp_port=None) as vr:
+        config_entry = MockConfigEntry(
+            domain=DOMAIN,
+            data={CONF_HOST: vr.host, CONF_PORT: vr.port, CONF_PROTOCOL: PROTOCOL_PIONEER},
+            unique_id=unique_id,
+        )
+        config_entry.add_to_hass(hass)
+        with patch("custom_components.onkyo_eiscp.identify.PIONEER_UPNP_PORT", free_port()):
+            await hass.config_entries.async_setup(config_entry.entry_id)
+            await hass.async_block_till_done()
+        expected = ConfigEntryState.LOADED if loaded else ConfigEntryState.SETUP_ERROR
+        assert config_entry.state is expected
+        if loaded:
+            assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_a_receiver_that_cannot_tell_is_not_called_different(
+    hass: HomeAssistant, pioneer: VirtualPioneer
+) -> None:
+    """Its description unreadable and no MAC: the UDN cannot be checked; setup goes on."""
+    config_entry = pioneer_entry(pioneer, facts=None)
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.onkyo_eiscp.identify.PIONEER_UPNP_PORT", free_port()):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_unload(config_entry.entry_id)

@@ -19,7 +19,7 @@ from custom_components.onkyo_eiscp.eiscp.pioneer.bridge import (
     to_pioneer,
 )
 from custom_components.onkyo_eiscp.eiscp.pioneer.client import Client
-from custom_components.onkyo_eiscp.eiscp.pioneer.codes import LISTENING_MODES
+from custom_components.onkyo_eiscp.eiscp.pioneer.codes import LISTENING_MODES, zone_inputs
 from custom_components.onkyo_eiscp.eiscp.pioneer.device_info import (
     PioneerFacts,
     device_info,
@@ -68,7 +68,9 @@ async def bridge(receiver: VirtualPioneer) -> AsyncGenerator[BridgeClient]:
         (cmd.set_mute(Zone.ZONE2, False), ("Z2MF",)),
         (cmd.set_mute(Zone.ZONE3, True), ("Z3MO",)),
         (cmd.set_mute(HDZONE, True), ("HZMO",)),
-        (cmd.select_source(Zone.MAIN, "25"), ("25FN",)),
+        (cmd.select_source(Zone.MAIN, "19"), ("19FN",)),
+        (cmd.select_source(Zone.MAIN, "F5"), ("25FN",)),  # BD: eISCP's 25 is AM
+        (cmd.select_source(Zone.MAIN, "26"), ("02FN",)),  # the tuner is eISCP's TUNER
         (cmd.select_source(Zone.ZONE2, "04"), ("04ZS",)),
         (cmd.select_source(Zone.ZONE3, "01"), ("01ZT",)),
         (cmd.select_source(HDZONE, "19"), ("19ZEA",)),
@@ -76,13 +78,15 @@ async def bridge(receiver: VirtualPioneer) -> AsyncGenerator[BridgeClient]:
         (cmd.set_bass(Zone.MAIN, 6), ("00BA",)),
         (cmd.set_treble(Zone.MAIN, -6), ("12TR",)),
         (cmd.set_bass(Zone.ZONE2, 0), ("06ZGB",)),
-        (cmd.recall_preset(1), ("A01PR",)),
-        (cmd.recall_preset(10), ("B01PR",)),
+        (cmd.recall_preset(1), ("A01PR", "?FR")),
+        (cmd.recall_preset(10), ("B01PR", "?FR")),
+        (cmd.tune(Zone.MAIN, "FM", 91.5), ("00TN", "TAC", "9TP", "1TP", "5TP", "0TP")),
+        (cmd.tune(Zone.MAIN, "AM", 1008), ("01TN", "TAC", "1TP", "0TP", "0TP", "8TP")),
         (cmd.query("PWR"), ("?P",)),
         (cmd.query("MVL"), ("?V",)),
         (cmd.query("ZPW"), ("?AP",)),
         (cmd.query("PW3"), ("?BP",)),
-        (cmd.query("PW4"), ("?ZEP",)),
+        (cmd.query("PWH"), ("?ZEP",)),
         (cmd.query("AMT"), ("?M",)),
         (cmd.query("SLZ"), ("?ZS",)),
         (cmd.query("LMD"), ("?S",)),
@@ -90,6 +94,8 @@ async def bridge(receiver: VirtualPioneer) -> AsyncGenerator[BridgeClient]:
         (cmd.query("ZTN"), ("?ZGB", "?ZGC")),
         (cmd.query("PRS"), ("?PR",)),
         (cmd.query("TUN"), ("?FR",)),
+        (cmd.query("SLI"), ("?F", "?FR", "?PR")),
+        (cmd.query("FLD"), ("?FL",)),
     ],
 )
 def test_eiscp_commands_become_pioneer_lines(eiscp: str, pioneer: tuple[str, ...]) -> None:
@@ -103,7 +109,12 @@ def test_eiscp_commands_become_pioneer_lines(eiscp: str, pioneer: tuple[str, ...
         cmd.query("NRI"),
         cmd.query("UPD"),
         cmd.query("TN3"),
+        cmd.query("PW4"),  # zone 4 is eISCP's; the HDZone is not it
+        cmd.tune(Zone.ZONE2, "FM", 91.5),  # one tuner, tuned from the main zone
+        cmd.set_power(Zone.ZONE4, True),
         cmd.select_source(Zone.MAIN, "2B"),
+        cmd.select_source(Zone.MAIN, "25"),  # eISCP's AM: Pioneer's 25 (BD) is F5
+        cmd.select_source(Zone.MAIN, "02"),  # Pioneer's 02 (the tuner) is 26
         cmd.select_listening_mode("82"),
         cmd.set_bass(Zone.ZONE3, 2),
         "NTCPLAY",
@@ -210,7 +221,7 @@ async def test_refusals_raise_on_the_call(bridge: BridgeClient, receiver: Virtua
     with pytest.raises(CommandError, match="E04"):
         await bridge.send(cmd.set_power(HDZONE, True))
     with pytest.raises(CommandError, match="E06"):
-        await bridge.send(cmd.select_source(Zone.ZONE2, "25"))
+        await bridge.send(cmd.select_source(Zone.ZONE2, "19"))
     assert bridge.stats.error_replies == 2
     assert bridge.connected
     assert (bridge.host, bridge.port) == (receiver.host, receiver.port)
@@ -236,3 +247,69 @@ async def test_facts_and_device_info(bridge: BridgeClient) -> None:
     assert "UPD" not in caps.connect_queries
     for code in caps.connect_queries:
         to_pioneer(cmd.query(code))  # every query the coordinator asks has a counterpart
+    # Each zone offers the inputs it can select, with eISCP's meaning of the ids.
+    main, zone2, zone3 = ({s.id for s in z.selectors} for z in caps.zones)
+    assert main == {"F5", "04", "06", "19", "05", "01", "26", "38"}
+    assert zone2 == zone3 == {"04", "06", "05", "01", "26", "38"}
+    assert caps.zones[0].tuner
+    assert caps.zones[1].tuner
+
+
+async def test_every_input_a_zone_offers_is_taken(
+    bridge: BridgeClient, receiver: VirtualPioneer
+) -> None:
+    """The device's zone lists and the offered inputs agree: none is refused (E06)."""
+    receiver.press("APO")
+    facts = await read_facts(bridge.pioneer, "VSX-1021")
+    caps = Capabilities.from_info(device_info(facts))
+    for zone in caps.zones:
+        for selector in zone.selectors:
+            await bridge.send(cmd.select_source(zone.zone, selector.id))
+    assert receiver.device.zones[ZONE2].source == "38"
+
+
+def test_model_zone_lists() -> None:
+    """Models whose zone 3 takes only analog inputs; the HDZone takes HDMI, not analog."""
+    assert zone_inputs("VSX-1021", Zone.MAIN) is None
+    assert "19" not in (zone_inputs("VSX-1021", Zone.ZONE3) or ())
+    assert "38" not in (zone_inputs("SC-LX57", Zone.ZONE3) or ())
+    assert "41" not in (zone_inputs("SC-LX87", Zone.ZONE2) or ())
+    assert "41" in (zone_inputs("SC-LX87", Zone.ZONE3) or ())
+    hdzone = zone_inputs("VSX-1021", HDZONE) or frozenset()
+    assert {"19", "25"} <= hdzone
+    assert not {"01", "02"} & hdzone
+
+
+async def test_tuner_and_display(bridge: BridgeClient, receiver: VirtualPioneer) -> None:
+    """The tuner's preset and station, and the front display, come as eISCP's PRS/TUN/FLD."""
+    heard: list[m.Message] = []
+    bridge.add_message_listener(heard.append)
+    await bridge.send(cmd.select_source(Zone.MAIN, "26"))
+    await bridge.send(cmd.recall_preset(2))
+    assert receiver.device.preset == "A02"
+    await until(lambda: m.Tuner(code="TUN", raw="F09150", frequency="09150") in heard)
+    assert m.Preset(code="PRS", raw="A02", number=2) in heard
+    display = await bridge.query("FLD")
+    assert isinstance(display, m.Setting)
+    assert (display.code, display.value) == ("FLD", "FM  91.50MHz")
+    await bridge.send(cmd.recall_preset(10))  # B01: AM 531 kHz
+    await until(lambda: m.Tuner(code="TUN", raw="A00531", frequency="00531") in heard)
+    await until(
+        lambda: any(
+            isinstance(message, m.Setting) and message.value == "AM   531kHz" for message in heard
+        )
+    )
+
+
+async def test_refused_queries_are_not_available(
+    bridge: BridgeClient, receiver: VirtualPioneer
+) -> None:
+    """A query the model refuses (E04) is N/A to the listeners and to request(), not an error."""
+    heard: list[m.Message] = []
+    bridge.add_message_listener(heard.append)
+    assert await bridge.query("PWH") == m.NotAvailable(code="PWH", raw="N/A")
+    await bridge.send(cmd.query("PWH"))
+    assert m.NotAvailable(code="PWH", raw="N/A") in heard
+    await bridge.send(cmd.query("LTN"))  # a setting Pioneer lacks: answered here
+    assert m.NotAvailable(code="LTN", raw="N/A") in heard
+    assert "?ZEP" in receiver.received

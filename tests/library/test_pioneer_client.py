@@ -410,9 +410,9 @@ async def test_hdzone_commands_reach_a_receiver_that_has_one() -> None:
         await client.send(c.set_power(HDZONE, True))
         await client.send(c.set_volume(HDZONE, 30))
         await client.send(c.set_mute(HDZONE, True))
-        await client.send(c.select_source(HDZONE, "05"))
+        await client.send(c.select_source(HDZONE, "19"))
         state = receiver.device.zones[HDZONE_NAME]
-        assert (state.power, state.volume, state.muted, state.source) == (True, 30, True, "05")
+        assert (state.power, state.volume, state.muted, state.source) == (True, 30, True, "19")
         assert await client.query("XV") == m.Volume(code="XV", raw="30", zone=HDZONE, level=30)
 
 

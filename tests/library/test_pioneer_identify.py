@@ -13,6 +13,7 @@ import pytest
 from custom_components.onkyo_eiscp.eiscp.errors import ConnectionClosedError
 from custom_components.onkyo_eiscp.eiscp.pioneer import (
     DescriptionError,
+    PioneerIdentity,
     UpnpDescription,
     fetch_description,
     interview,
@@ -166,3 +167,21 @@ async def test_interview_of_something_else() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(ConnectionClosedError):
         await interview("127.0.0.1", port, timeout=0.5)
+
+
+def test_differs_from_compares_like_with_like() -> None:
+    """A UDN is compared with the description's, a MAC with the reported MAC; unknown: same."""
+    description = parse_description(description_xml(VSX_1021))
+    udn = "5f9ec1b3-ed59-1900-4530-00a0de9e2b3c"
+    found = PioneerIdentity(
+        host="h", port=8102, model="VSX-1021", mac="00:e0:36:12:34:56", description=description
+    )
+    assert not found.differs_from(udn)
+    assert not found.differs_from(udn.upper())
+    assert found.differs_from("5f9ec1b3-ed59-1900-4530-00a0deffffff")
+    assert not found.differs_from("00E036123456")
+    assert not found.differs_from("00:e0:36:12:34:56")
+    assert found.differs_from("00E0360000FF")
+    silent = dataclasses.replace(found, mac=None, description=None)
+    assert not silent.differs_from(udn)
+    assert not silent.differs_from("00E0360000FF")

@@ -82,7 +82,7 @@ async def test_every_command_and_query_in_the_real_formats(receiver: VirtualPion
             ("?ZT", "Z3F01"), ("BPF", "BPR1"),
             ("?RGB19", "RGB191Apple TV"), ("?RGB25", "RGB250BD"), ("?RGB99", "E06"),
             ("?RGD", "RGD<VSX-1021>"), ("?SVB", "E04"), ("?FR", "FRF08750"), ("?PR", "PRA01"),
-            ("B02PR", "PRB02"), ("A00PR", "E06"),
+            ("B02PR", "PRB02"), ("?FR", "FRA01008"), ("A00PR", "E06"),
             ("?ZEP", "E04"), ("ZEO", "E04"), ("40HZV", "E04"), ("XYZ", "E04"), ("?", "E04"),
             ("186VL", "E06"), ("5VL", "E06"), ("99FN", "E06"), ("19ZS", "E06"), ("9999SR", "E06"),
             ("13BA", "E06"),
@@ -90,7 +90,9 @@ async def test_every_command_and_query_in_the_real_formats(receiver: VirtualPion
         for command, reply in expected:
             await tv.send(command)
             line = await tv.read()
-            while line.startswith("FL"):  # the front display follows power and input changes
+            # The front display follows power and input changes; a recalled preset
+            # reports its frequency after the preset.
+            while line.startswith("FL") or (line.startswith("FR") and command != "?FR"):
                 line = await tv.read()
             assert line == reply, command
         assert (await tv.ask("?FL")).startswith("FL02" + b"DVD".hex().upper())
@@ -264,3 +266,49 @@ async def test_records_and_logs_what_clients_send(capsys: pytest.CaptureFixture[
         assert "received ?V" in capsys.readouterr().out
         with pytest.raises(TimeoutError):
             await receiver.wait_for("?M", timeout=0.1)
+
+
+async def test_tuner_display_zone_lists_and_refusals(receiver: VirtualPioneer) -> None:
+    """The display shows the tuner's station (hex); zones take their own inputs; refuse.
+
+    ``refuse`` answers a chosen line with an error code, as a model without it does.
+    """
+    async with connect(receiver) as tv:
+        for command in ("PO", "02FN", "A02PR"):
+            await tv.send(command)
+        await tv.send("?FL")
+        shown = []  # the display after power on, input, recall, and the answer to ?FL
+        while len(shown) < 4:
+            line = await tv.read()
+            if line.startswith("FL"):
+                shown.append(bytes.fromhex(line[4:]).decode().strip())
+        assert shown == ["BD", "FM  87.50MHz", "FM  91.50MHz", "FM  91.50MHz"]
+        receiver.refuse["MO"] = "E04"
+        assert await tv.ask("MO") == "E04"
+        assert receiver.device.zones["main"].muted is False
+    receiver.press("APO")
+    with pytest.raises(ValueError, match="E06"):
+        receiver.press("19ZS")  # Apple TV: HDMI, not for zone 2
+    receiver.press("02ZS")
+    assert receiver.device.zones["zone2"].source == "02"
+
+
+async def test_direct_tuning(receiver: VirtualPioneer) -> None:
+    """Band (TN), direct access (TAC) and digits (TP): the receiver tunes when complete."""
+    async with connect(receiver) as tv:
+        assert await tv.ask("TAC") == "E02"  # in standby
+        assert await tv.ask("PO") == "PWR0"
+        assert (await tv.read()).startswith("FL")
+        assert await tv.ask("5TP") == "E04"  # not entering a frequency
+        assert await tv.ask("01TN") == "FRA00531"  # AM: its last station
+        assert await tv.ask("TAC") == "TAC"
+        for digit in "100":
+            assert await tv.ask(f"{digit}TP") == "TP"
+        await tv.send("8TP")
+        assert [await tv.read(), await tv.read()] == ["TP", "FRA01008"]
+        assert await tv.ask("00TN") == "FRF08750"  # FM: its last station
+        assert await tv.ask("TAC") == "TAC"
+        for digit in "999":
+            await tv.ask(f"{digit}TP")
+        assert await tv.ask("9TP") == "E06"  # 99.99 MHz: not on the 50 kHz raster
+        assert receiver.device.tuner == "F08750"

@@ -17,6 +17,7 @@ from .profile import HDZONE, MAIN, ZONE2, ZONE3, Profile
 
 E02, E04, E06 = "E02", "E04", "E06"  # not available now, command error, parameter error
 READY: Final = "R"
+TUNER: Final = "02"  # the tuner's input id
 MAIN_MAX, ZONE_MAX = 185, 81
 
 
@@ -112,14 +113,16 @@ class Device:
         self.zones: dict[str, ZoneState] = {
             zone: ZoneState(
                 volume=101 if zone == MAIN else 41,
-                source=next(iter(profile.inputs)) if zone == MAIN else profile.zone_inputs[0],
+                source=next(iter(profile.inputs)) if zone == MAIN else profile.zone_inputs[zone][0],
             )
             for zone in profile.zones
         }
         self.listening_mode = profile.listening_modes[0]
         self.tone_on = True
-        self.tuner = "F08750"
         self.preset = "A01"
+        self.tuner = profile.presets[self.preset]
+        self.last_station = {"F": "F08750", "A": "A00531"}  # per band, for band changes
+        self.entry: str | None = None  # digits entered after TAC (direct access)
         self.names = {number: name for number, (name, _) in profile.inputs.items()}
         self._exact: dict[str, Callable[[], Outcome]] = {}
         self._numbered: dict[str, _Handler] = {}
@@ -159,9 +162,19 @@ class Device:
                 return f"{codes.source[2]}{state.source}"
 
     def display(self) -> str:
-        """The front display: ``FL`` + flags + 14 characters as hex."""
+        """The front display: ``FL`` + flags + 14 characters as hex.
+
+        It shows the main zone's input, the tuner's station on the tuner ("FM  87.50MHz",
+        "AM   531kHz"), nothing in standby.
+        """
         main = self.zones[MAIN]
-        text = self.names.get(main.source, "") if main.power else ""
+        if not main.power:
+            text = ""
+        elif main.source == TUNER:
+            band, digits = self.tuner[0], int(self.tuner[1:])
+            text = f"FM {digits / 100:6.2f}MHz" if band == "F" else f"AM {digits:5d}kHz"
+        else:
+            text = self.names.get(main.source, "")
         return "FL02" + text[:14].ljust(14).encode("ascii", "replace").hex().upper()
 
     def model_line(self) -> str:
@@ -194,6 +207,9 @@ class Device:
                     self._numbered[code] = self._tone(zone, attribute, code)
                     self._exact[f"?{code}"] = self._tone_query(zone, attribute, code)
         self._numbered["SR"] = self._listening_mode
+        self._numbered["TN"] = self._band
+        self._numbered["TP"] = self._digit
+        self._exact["TAC"] = self._direct_access
         self._exact |= {
             "?S": lambda: Outcome(reply=[f"SR{self.listening_mode}"]),
             "?TO": lambda: Outcome(reply=[f"TO{int(self.tone_on)}"]),
@@ -250,7 +266,7 @@ class Device:
 
     def _source(self, zone: str) -> _Handler:
         def apply(digits: str, _suffix: str) -> Outcome:
-            allowed = self.profile.inputs if zone == MAIN else self.profile.zone_inputs
+            allowed = self.profile.inputs if zone == MAIN else self.profile.zone_inputs[zone]
             if len(digits) != 2 or digits not in allowed:
                 return Outcome(reply=[E06])
             state = self.zones[zone]
@@ -286,13 +302,66 @@ class Device:
         self.listening_mode = digits
         return Outcome(push=[f"SR{digits}"])
 
+    def _tuned(self, station: str) -> Outcome:
+        """The tuner now plays ``station``: it reports it (and the display, on the tuner)."""
+        self.tuner = self.last_station[station[0]] = station
+        pushes = [f"FR{station}"]
+        if self.zones[MAIN].source == TUNER:
+            pushes.append(self.display())
+        return Outcome(push=pushes)
+
+    def _band(self, digits: str, _suffix: str) -> Outcome:
+        """``00TN`` FM, ``01TN`` AM: the band's last station."""
+        if digits not in ("00", "01"):
+            return Outcome(reply=[E06])
+        if not self.zones[MAIN].power:
+            return Outcome(reply=[E02])
+        return self._tuned(self.last_station["F" if digits == "00" else "A"])
+
+    def _direct_access(self) -> Outcome:
+        """``TAC``: the next digits are a frequency of the current band."""
+        if not self.zones[MAIN].power:
+            return Outcome(reply=[E02])
+        self.entry = ""
+        return Outcome(reply=["TAC"])
+
+    def _digit(self, digit: str, _suffix: str) -> Outcome:
+        """``9TP``: one digit; the receiver tunes when the frequency is complete.
+
+        FM is entered in 10 kHz units (4 digits below 100 MHz, 5 above), AM in kHz (3
+        digits below 1000 kHz, 4 above); a frequency outside the band is refused.
+        """
+        if self.entry is None or len(digit) != 1:
+            return Outcome(reply=[E04 if self.entry is None else E06])
+        self.entry += digit
+        band = self.tuner[0]
+        needed = (
+            (5 if self.entry[0] == "1" else 4)
+            if band == "F"
+            else (4 if self.entry[0] == "1" else 3)
+        )
+        if len(self.entry) < needed:
+            return Outcome(reply=["TP"])
+        value, self.entry = int(self.entry), None
+        low, high, step = (8750, 10800, 5) if band == "F" else (530, 1710, 1)
+        if not low <= value <= high or value % step:
+            return Outcome(reply=[E06])
+        outcome = self._tuned(f"{band}{value:05d}")
+        outcome.reply.append("TP")
+        return outcome
+
     def _recall(self, preset: str) -> Outcome:
+        """Recall a preset: the receiver tunes to it and reports preset and frequency.
+
+        A preset the profile stores no station in keeps the current frequency.
+        """
         if not 1 <= int(preset[1:]) <= 9:
             return Outcome(reply=[E06])
         if not self.zones[MAIN].power:
             return Outcome(reply=[E02])
         self.preset = preset
-        return Outcome(push=[f"PR{preset}"])
+        tuned = self._tuned(self.profile.presets.get(preset, self.tuner))
+        return Outcome(push=[f"PR{preset}", *tuned.push])
 
     def _input_name(self, number: str) -> Outcome:
         if number not in self.profile.inputs:

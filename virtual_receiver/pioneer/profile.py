@@ -18,8 +18,13 @@ class Profile:
     model: str
     zones: tuple[str, ...]
     inputs: dict[str, tuple[str, bool]]
-    zone_inputs: tuple[str, ...]  # the inputs zone 2, zone 3 and the HDZone can select
+    # The inputs zone 2, zone 3 and the HDZone can select (of ``inputs``; the first is
+    # where the zone starts): the analog and tuner inputs for zones 2 and 3, the HDMI and
+    # digital ones for the HDZone.
+    zone_inputs: dict[str, tuple[str, ...]]
     listening_modes: tuple[str, ...]
+    # The tuner's presets (class letter + number -> "F08750": FM 87.50 MHz, "A00531": AM).
+    presets: dict[str, str]
     udn: str
     serial: str | None
     mac: str | None  # None: the model does not answer ?SVB (older models)
@@ -39,8 +44,13 @@ VSX_1021 = Profile(
         "02": ("TUNER", False),
         "38": ("INTERNET RADIO", False),
     },
-    zone_inputs=("04", "06", "05", "01", "02", "38"),
+    zone_inputs={
+        ZONE2: ("04", "06", "05", "01", "02", "38"),
+        ZONE3: ("04", "06", "05", "01", "02", "38"),
+        HDZONE: ("25", "04", "06", "19", "38"),
+    },
     listening_modes=("0005", "0006", "0007", "0008", "0009", "0010", "0012", "0013", "0100"),
+    presets={"A01": "F08750", "A02": "F09150", "A03": "F10110", "B01": "A00531", "B02": "A01008"},
     udn="uuid:5f9ec1b3-ed59-1900-4530-00a0de9e2b3c",
     serial="KCPN001234UC",
     mac=None,

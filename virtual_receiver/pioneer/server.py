@@ -8,8 +8,9 @@ lost (it only wakes the receiver), and so is any line in the ``wake_time`` after
 UPnP description (with a UDN) is served over HTTP on its own port.
 
 Fault injection, as on the eISCP virtual receiver: ``stalled`` (a half-open receiver
-that reads and never answers), ``ignore`` (lines it silently drops), ``busy`` (answer
-``B00`` to the next commands), :meth:`VirtualPioneer.push_raw` (garbage),
+that reads and never answers), ``ignore`` (lines it silently drops), ``refuse`` (lines
+it answers with an error code, ``E04`` or ``E06``, as a model without that function
+does), ``busy`` (answer ``B00`` to the next commands), :meth:`VirtualPioneer.push_raw` (garbage),
 :meth:`VirtualPioneer.drop_clients` and :meth:`VirtualPioneer.restart`. ``received``
 records the lines it took, ``lost`` the lines it slept through.
 """
@@ -90,6 +91,7 @@ class VirtualPioneer:
         self.log_commands = log_commands
         self.stalled = False
         self.ignore: set[str] = set()
+        self.refuse: dict[str, str] = {}
         self.busy = 0
         self.received: list[str] = []
         self.received_at: list[float] = []
@@ -262,6 +264,9 @@ class VirtualPioneer:
             sys.stdout.write(f"received {line}\n")
             sys.stdout.flush()
         if line in self.ignore:
+            return
+        if line in self.refuse:
+            client.send([self.refuse[line]])
             return
         if self.busy > 0:
             self.busy -= 1

@@ -109,6 +109,14 @@ def _format_signed(value: int, digits: int) -> str:
     return f"{sign}{abs(value):0{digits - 1}X}"
 
 
+def _zone_code(table: dict[Zone, str], zone: Zone, what: str) -> str:
+    """``zone``'s code in ``table``; ValueError for a zone without one (the HDZone)."""
+    code = table.get(zone)
+    if code is None:
+        raise ValueError(f"{zone} has no {what}")
+    return code
+
+
 def _tone_value(zone: Zone, letter: str, db: int) -> str:
     if zone not in TONE:
         raise ValueError(f"{zone} has no tone control")
@@ -153,7 +161,7 @@ def set_subwoofer_level(db: float, *, half_steps: bool = False, digits: int = 2)
 
 def net_control(zone: Zone, command: NetCommand) -> str:
     """A network/USB operation for the player as seen from ``zone``."""
-    return f"{NET_CONTROL[zone]}{command.value}"
+    return f"{_zone_code(NET_CONTROL, zone, 'network control')}{command.value}"
 
 
 def seek(seconds: int, hours: bool) -> str:
@@ -178,7 +186,7 @@ def recall_preset(number: int, zone: Zone = Zone.MAIN) -> str:
     """Recall a tuner preset (1..40) in ``zone`` (PRS, PRZ, PR3, PR4)."""
     if not 1 <= number <= 40:
         raise ValueError(f"preset {number} outside 1..40")
-    return f"{PRESET[zone]}{number:02X}"
+    return f"{_zone_code(PRESET, zone, 'tuner')}{number:02X}"
 
 
 # Direct tuning ranges the spec's five digits carry: FM nnn.nn MHz, AM nnnnn kHz.
@@ -199,7 +207,7 @@ def tune(zone: Zone, band: str, frequency: float) -> str:
         digits = int(frequency)
     else:
         raise ValueError(f"cannot tune band {band!r} directly (FM or AM)")
-    return f"{TUNING[zone]}{digits:05d}"
+    return f"{_zone_code(TUNING, zone, 'tuner')}{digits:05d}"
 
 
 def select_zone_listening_mode(zone: Zone, mode: str) -> str:

@@ -28,10 +28,10 @@ from typing import Final
 from urllib.parse import quote, unquote
 
 from . import commands, parser
-from .client import Client
 from .commands import NetCommand, QueueAdd
 from .const import Zone
 from .errors import ConnectionClosedError, EiscpError
+from .interface import ReceiverClient
 from .messages import (
     Keyboard,
     KeyboardCategory,
@@ -465,7 +465,7 @@ class ListNavigator:
 
     def __init__(
         self,
-        client: Client,
+        client: ReceiverClient,
         *,
         zone: Zone = Zone.MAIN,
         page_size: int = 100,

@@ -20,6 +20,7 @@ from .identify import (
     UpnpDescription,
     fetch_description,
     interview,
+    interview_connected,
     parse_description,
 )
 from .messages import (
@@ -57,6 +58,7 @@ __all__ = [
     "encode",
     "fetch_description",
     "interview",
+    "interview_connected",
     "parse",
     "parse_description",
 ]

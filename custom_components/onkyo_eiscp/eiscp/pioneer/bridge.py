@@ -1,31 +1,44 @@
 """Speak the eISCP command vocabulary to a legacy Pioneer receiver.
 
 A controller written for eISCP (the integration's coordinator and entities) builds
-command text with :mod:`..commands` (``"PWR01"``, ``"MVLB9"``, ``"SLI25"``,
+command text with :mod:`..commands` (``"PWR01"``, ``"MVLB9"``, ``"SLI19"``,
 ``"AMTQSTN"``) and reads typed messages. :func:`to_pioneer` turns that text into the
-Pioneer lines that do the same (``"PO"``, ``"185VL"``, ``"25FN"``, ``"?M"``);
+Pioneer lines that do the same (``"PO"``, ``"185VL"``, ``"19FN"``, ``"?M"``);
 :func:`to_eiscp` gives the messages the Pioneer parser makes the eISCP command codes
-(``PWR``/``ZPW``/``PW3``/``PW4``, ``MVL``, ...) and translates what differs (listening
-mode and preset numbering). :class:`BridgeClient` wraps a :class:`.client.Client` with
-the eISCP client's API, so that a coordinator can hold either.
+(``PWR``/``ZPW``/``PW3``, the HDZone's ``PWH``, ``MVL``, ...) and translates what
+differs (input ids, listening modes, preset numbering, tuner and display).
+:class:`BridgeClient` wraps a :class:`.client.Client` with the eISCP client's API
+(:class:`~..interface.ReceiverClient`), so that a coordinator can hold either.
 
 What the translation keeps:
 
 - **Volume**: the eISCP raw level *is* the Pioneer raw level (main 0..185 in 0.5 dB
   steps, other zones 0..81), so a zone's ``VolumeScale`` from the synthesized NRI
   (:mod:`.device_info`) works unchanged; ``MVLB9`` is ``185VL``.
-- **Inputs**: selector ids are the receiver's two decimal digits (``SLI25`` is ``25FN``).
+- **Inputs**: selector ids are the receiver's two decimal digits (``SLI19`` is ``19FN``),
+  except where an id means something else in eISCP (:data:`SELECTOR_TO_EISCP`): the
+  tuner (Pioneer ``02``) is eISCP's tuner ``26``, and Pioneer inputs whose ids are
+  eISCP's tuner or network ids (``25`` BD, ``26`` NETWORK, ...) get ids that eISCP gives
+  no meaning, so that a controller that knows eISCP's tuner and network inputs is not
+  misled.
 - **Listening modes**: eISCP ``LMD`` codes map to Pioneer ``SR`` codes by meaning
   (:data:`LISTENING_MODE_TO_PIONEER`); several Pioneer modes may report the same eISCP
   mode. A mode without a counterpart is refused; a reported Pioneer mode without one
   comes as a :class:`~..messages.RawMessage` (the mode shown stays unknown/unchanged).
 - **Presets**: eISCP preset ``n`` (1..63) is Pioneer class ``A + (n-1)//9``, number
   ``(n-1)%9+1``.
+- **Tuner and display**: ``FR`` (``FRF08750``: FM 87.50 MHz, ``FRA00531``: AM 531 kHz)
+  is eISCP's ``TUN`` with the same five digits; the front display ``FL`` (hex-encoded
+  text) is the ``FLD`` setting. The receiver pushes them when they change; the tuner's
+  are also asked with the main zone's input (``?F ?FR ?PR``), and the station after a
+  preset is recalled (``A01PR ?FR``). Tuning to a frequency (``TUN09150``) is the band,
+  direct access and the digits (``00TN TAC 9TP 1TP 5TP 0TP``), as aiopioneer does it.
 
 What Pioneer lacks (network playback, NRI, HDMI output, dimmer, channel levels,
 firmware update, ...) raises :class:`UnsupportedCommandError` when sent as a command;
 asked as a query, it is answered here as :class:`~..messages.NotAvailable` and nothing
-is sent.
+is sent. A query the receiver refuses (``E04``/``E06``: a model without that function)
+is answered the same way, to the message listeners, as an eISCP device's ``N/A``.
 """
 
 from __future__ import annotations
@@ -46,6 +59,7 @@ from ..messages import (
     Power,
     Preset,
     RawMessage,
+    Setting,
     Source,
     Tone,
     Tuner,
@@ -53,7 +67,8 @@ from ..messages import (
 )
 from . import commands as pioneer
 from .const import ZONE_CODES
-from .messages import TunerPreset
+from .errors import CommandError
+from .messages import DisplayText, TunerPreset
 
 if TYPE_CHECKING:
     from ..client import ConnectionListener, MessageListener
@@ -62,6 +77,25 @@ if TYPE_CHECKING:
 _QUERY: Final = "QSTN"
 _HEX2: Final = re.compile(r"[0-9A-F]{2}")
 _DECIMAL2: Final = re.compile(r"\d{2}")
+_DISPLAY: Final = "FLD"  # eISCP's front display setting
+_TUNE: Final = re.compile(r"\d{5}")
+_LOWEST_FM: Final = 6400  # TUN's digits: FM in 10 kHz units from here, AM in kHz below
+TUNER_INPUT: Final = "02"  # Pioneer's tuner input id
+
+# Pioneer input id -> eISCP selector id, where the two differ: the tuner is eISCP's
+# TUNER; Pioneer ids that are eISCP's tuner (24 FM, 25 AM, 26 TUNER, 33 DAB) or network
+# (27..29) ids take ids with a letter, which Pioneer's decimal ids never have.
+SELECTOR_TO_EISCP: Final[dict[str, str]] = {
+    TUNER_INPUT: "26",
+    "24": "F4",  # HDMI6
+    "25": "F5",  # BD
+    "26": "F6",  # NETWORK (cyclic)
+    "27": "F7",
+    "28": "F8",
+    "29": "F9",
+    "33": "F3",  # ADAPTER PORT
+}
+_SELECTOR_TO_PIONEER: Final = {eiscp: pioneer for pioneer, eiscp in SELECTOR_TO_EISCP.items()}
 _TONE_VALUE: Final = re.compile(r"([BT])([+-][0-9A-F]|00)")
 _PRESETS_PER_CLASS: Final = 9
 _PRESET_CLASSES: Final = "ABCDEFG"
@@ -114,6 +148,20 @@ class UnsupportedCommandError(EiscpError):
         super().__init__(f"{command} has no counterpart on a legacy Pioneer receiver")
 
 
+def selector_to_eiscp(input_id: str) -> str:
+    """The eISCP selector id of Pioneer input ``input_id`` (``"19"`` -> ``"19"``)."""
+    return SELECTOR_TO_EISCP.get(input_id, input_id)
+
+
+def selector_to_pioneer(selector: str) -> str | None:
+    """The Pioneer input id of eISCP selector ``selector``; None when Pioneer has none."""
+    if selector in _SELECTOR_TO_PIONEER:
+        return _SELECTOR_TO_PIONEER[selector]
+    if selector in SELECTOR_TO_EISCP or not _DECIMAL2.fullmatch(selector):
+        return None  # an id the translation moved away, or not a Pioneer id at all
+    return selector
+
+
 def is_query(command: str) -> bool:
     """Whether eISCP ``command`` asks for a state (``"PWRQSTN"``)."""
     return command.endswith(_QUERY)
@@ -152,9 +200,13 @@ def _zoned(code: str, param: str, zone: Zone) -> tuple[str, ...] | None:
             return (pioneer.set_mute(zone, param == "01"),)
     elif code == SOURCE[zone]:
         if query:
-            return (pioneer.query_source(zone),)
-        if _DECIMAL2.fullmatch(param):
-            return (pioneer.select_source(zone, param),)
+            # The tuner's station with the main zone's input: the receiver pushes it
+            # only when it changes.
+            tuner = (pioneer.query_tuner(), pioneer.query_preset()) if zone is Zone.MAIN else ()
+            return (pioneer.query_source(zone), *tuner)
+        input_id = selector_to_pioneer(param)
+        if input_id is not None:
+            return (pioneer.select_source(zone, input_id),)
     elif code == TONE.get(zone) and ZONE_CODES[zone].bass is not None:
         return _tone(param, zone)
     return None
@@ -195,10 +247,28 @@ def _device(code: str, param: str) -> tuple[str, ...] | None:
         if query:
             return (pioneer.query_preset(),)
         if _HEX2.fullmatch(param):
-            return (_recall(int(param, 16)),)
-    if code == "TUN" and query:
-        return (pioneer.query_tuner(),)
+            # and ask the station: not every model reports it after a recall
+            return (_recall(int(param, 16)), pioneer.query_tuner())
+    if code == "TUN":
+        if query:
+            return (pioneer.query_tuner(),)
+        if _TUNE.fullmatch(param):
+            return _tune(int(param))
+    if code == _DISPLAY and query:
+        return (pioneer.query_display(),)
     return None
+
+
+def _tune(value: int) -> tuple[str, ...]:
+    """Tune directly: the band, then the frequency's digits after ``TAC``."""
+    if value <= 0:
+        raise ValueError("no frequency to tune")
+    digits = (pioneer.tuner_digit(digit) for digit in str(value))
+    return (
+        pioneer.select_tuner_band(value >= _LOWEST_FM),
+        pioneer.tuner_direct_access(),
+        *digits,
+    )
 
 
 def _recall(number: int) -> str:
@@ -218,8 +288,8 @@ def to_eiscp(message: Message) -> Message:
             return replace(message, code=VOLUME[zone])
         case Mute(zone=zone):
             return replace(message, code=MUTE[zone])
-        case Source(zone=zone):
-            return replace(message, code=SOURCE[zone])
+        case Source(zone=zone, selector=selector):
+            return replace(message, code=SOURCE[zone], selector=selector_to_eiscp(selector))
         case Tone(zone=zone) if zone in TONE:
             return replace(message, code=TONE[zone])
         case ListeningMode(mode=mode):
@@ -232,6 +302,8 @@ def to_eiscp(message: Message) -> Message:
             return Preset(code="PRS", raw=message.raw, number=index)
         case Tuner():
             return replace(message, code="TUN")
+        case DisplayText(text=text):
+            return Setting(code=_DISPLAY, raw=message.raw, value=text)
     return message
 
 
@@ -246,6 +318,7 @@ class BridgeClient:
     def __init__(self, client: Client) -> None:
         """Wrap ``client`` (not connected yet, or connected)."""
         self.pioneer = client
+        self._listeners: list[MessageListener] = []  # for the answers given here
 
     @property
     def host(self) -> str:
@@ -275,6 +348,10 @@ class BridgeClient:
         """Close the connection for good."""
         await self.pioneer.close()
 
+    async def release(self) -> None:
+        """Close the connection until the next :meth:`connect`; listeners stay."""
+        await self.pioneer.release()
+
     async def __aenter__(self) -> Self:
         """Connect."""
         await self.connect()
@@ -286,7 +363,15 @@ class BridgeClient:
 
     def add_message_listener(self, listener: MessageListener) -> Callable[[], None]:
         """Call ``listener`` with every message, in eISCP terms; returns an unsubscriber."""
-        return self.pioneer.add_message_listener(lambda message: listener(to_eiscp(message)))
+        self._listeners.append(listener)
+        unsubscribe = self.pioneer.add_message_listener(lambda message: listener(to_eiscp(message)))
+
+        def remove() -> None:
+            unsubscribe()
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return remove
 
     def add_batch_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call ``listener()`` after the messages of each read."""
@@ -299,7 +384,8 @@ class BridgeClient:
     async def send(self, message: str) -> None:
         """Send eISCP ``message`` as the Pioneer lines that do the same.
 
-        A query Pioneer has no counterpart for is answered locally: nothing is sent. A
+        A query Pioneer has no counterpart for, or that the receiver refuses, is
+        answered to the listeners as NotAvailable (an eISCP device's ``N/A``). A
         command Pioneer lacks raises UnsupportedCommandError; the receiver's refusals
         raise CommandError, as :meth:`.client.Client.send` does.
         """
@@ -307,17 +393,33 @@ class BridgeClient:
             lines = to_pioneer(message)
         except UnsupportedCommandError:
             if is_query(message):
+                self._not_available(message)
                 return
             raise
         for line in lines:
+            await self._send_line(message, line)
+
+    async def _send_line(self, message: str, line: str) -> None:
+        """Send one line of ``message``'s; a refused query is answered NotAvailable."""
+        try:
             await self.pioneer.send(line)
+        except CommandError:
+            if not is_query(message):
+                raise
+            self._not_available(message)
+
+    def _not_available(self, message: str) -> None:
+        answer = NotAvailable(code=message.removesuffix(_QUERY), raw="N/A")
+        for listener in list(self._listeners):
+            listener(answer)
 
     async def request(
         self, message: str, reply_code: str, *, timeout: float | None = None
     ) -> Message:
         """Send eISCP ``message``; the receiver's answer, in eISCP terms.
 
-        A query Pioneer lacks is answered NotAvailable at once, without sending.
+        A query Pioneer lacks is answered NotAvailable at once, without sending; one
+        the receiver refuses is answered NotAvailable too.
         """
         try:
             lines = to_pioneer(message)
@@ -329,9 +431,14 @@ class BridgeClient:
         expect = pioneer.expected_reply(first)
         if expect is None:  # every line to_pioneer makes has a known answer
             raise UnsupportedCommandError(message)
-        reply = await self.pioneer.request(first, expect, timeout=timeout)
+        try:
+            reply = await self.pioneer.request(first, expect, timeout=timeout)
+        except CommandError:
+            if not is_query(message):
+                raise
+            return NotAvailable(code=reply_code, raw="N/A")  # a model without it
         for line in rest:
-            await self.pioneer.send(line)
+            await self._send_line(message, line)
         return to_eiscp(reply)
 
     async def query(self, code: str, *, timeout: float | None = None) -> Message:

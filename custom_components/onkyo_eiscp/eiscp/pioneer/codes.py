@@ -7,7 +7,10 @@ of ``nnFN``; a receiver's own names (``?RGBnn``) take precedence over these defa
 
 from __future__ import annotations
 
+import re
 from typing import Final
+
+from ..const import Zone
 
 LISTENING_MODES: Final[dict[str, str]] = {
     "0001": "STEREO (cyclic)",
@@ -95,3 +98,40 @@ INPUT_IDS: Final[tuple[str, ...]] = tuple(f"{number:02d}" for number in range(61
 def listening_mode_name(code: str) -> str | None:
     """The name of a listening mode code (``"0010"`` -> ``"STANDARD"``), or None."""
     return LISTENING_MODES.get(code)
+
+
+# The inputs each zone other than the main one can select (the main zone: all). Pioneer's
+# code lists give them per model family; these are the lists of the 2011-2015 VSX and SC
+# models, and the models whose lists differ are below. An input a zone cannot select is
+# refused with E06.
+_ZONE2_3_INPUTS: Final = frozenset(
+    {"01", "02", "04", "05", "06", "10", "13", "15", "17", "26", "33", "38", "41", "44", "45"}
+    | {"46", "47", "53", "99"}
+)
+_HDZONE_INPUTS: Final = frozenset(
+    {"04", "06", "10", "13", "15", "17", "19", "20", "21", "22", "23", "24", "25", "26"}
+    | {"31", "33", "34", "35", "38", "41", "44", "45", "46", "47", "48", "53"}
+)
+# Zone 3 of these models takes only the analog and tuner inputs.
+_ZONE3_ANALOG: Final = frozenset({"01", "02", "04", "05", "06", "10", "15", "33", "99"})
+ZONE_INPUTS: Final[dict[Zone, frozenset[str]]] = {
+    Zone.ZONE2: _ZONE2_3_INPUTS,
+    Zone.ZONE3: _ZONE2_3_INPUTS,
+    Zone.HDZONE: _HDZONE_INPUTS,
+}
+# Model (a pattern on the name ?RGD gives) -> the zones whose lists differ.
+MODEL_ZONE_INPUTS: Final[tuple[tuple[re.Pattern[str], dict[Zone, frozenset[str]]], ...]] = (
+    (re.compile(r"SC-LX(57|77|87)"), {Zone.ZONE2: _ZONE2_3_INPUTS - {"41"}}),
+    (re.compile(r"SC-LX57|SC-2023"), {Zone.ZONE3: _ZONE3_ANALOG}),
+)
+
+
+def zone_inputs(model: str, zone: Zone) -> frozenset[str] | None:
+    """The input ids ``zone`` of ``model`` can select; None: every input (the main zone)."""
+    inputs = ZONE_INPUTS.get(zone)
+    if inputs is None:
+        return None
+    for pattern, zones in MODEL_ZONE_INPUTS:
+        if pattern.match(model) and zone in zones:
+            inputs = zones[zone]
+    return inputs

@@ -14,6 +14,8 @@ from typing import Final
 from ..const import Zone
 from ..volume import VolumeScale
 from .const import (
+    DIGIT_SET,
+    DIRECT_ACCESS,
     DISPLAY_QUERY,
     DISPLAY_REPLY,
     INPUT_NAME_QUERY,
@@ -31,6 +33,7 @@ from .const import (
     SOFTWARE_QUERY,
     SOFTWARE_REPLY,
     TONE_MAX_DB,
+    TUNER_BAND_SET,
     TUNER_QUERY,
     TUNER_REPLY,
     ZONE_CODES,
@@ -118,6 +121,27 @@ def recall_preset(preset_class: str, number: int) -> str:
     if not 1 <= number <= 9:
         raise ValueError(f"preset {number} outside 1..9")
     return f"{preset_class}{number:02d}{PRESET_REPLY}"
+
+
+def select_tuner_band(fm: bool) -> str:
+    """Switch the tuner to FM or AM (it tunes the band's last station)."""
+    return f"{'00' if fm else '01'}{TUNER_BAND_SET}"
+
+
+def tuner_direct_access() -> str:
+    """Start entering a frequency digit by digit (:func:`tuner_digit`)."""
+    return DIRECT_ACCESS
+
+
+def tuner_digit(digit: str) -> str:
+    """One digit of a frequency entered after :func:`tuner_direct_access`.
+
+    FM in 10 kHz units (91.50 MHz is 9, 1, 5, 0), AM in kHz (1008 is 1, 0, 0, 8); the
+    receiver tunes once the frequency is complete.
+    """
+    if len(digit) != 1 or not digit.isdigit():
+        raise ValueError(f"not a digit: {digit!r}")
+    return f"{digit}{DIGIT_SET}"
 
 
 def _tone(code: str | None, zone: Zone, db: int) -> str:
@@ -248,7 +272,10 @@ def _reply_table() -> tuple[dict[str, str], dict[str, str]]:
         TUNER_QUERY: TUNER_REPLY,
         PRESET_QUERY: PRESET_REPLY,
     }
+    exact[DIRECT_ACCESS] = DIRECT_ACCESS
     numbered[LISTENING_MODE_SET] = LISTENING_MODE_REPLY
+    numbered[TUNER_BAND_SET] = TUNER_REPLY
+    numbered[DIGIT_SET] = DIGIT_SET
     return exact, numbered
 
 

@@ -5,10 +5,7 @@ use them. Every function has a query (``?P``), commands (``PO``/``PF``, ``nnnVL`
 reply/status line (``PWR0``) that the receiver sends both as the answer and unprompted
 whenever the state changes, whoever changed it.
 
-The protocol's fourth output is the HDZone. :class:`~..const.Zone` has no member for it
-yet, so it travels as :data:`HDZONE` (``Zone.ZONE4``, the fourth zone of a receiver):
-turning that alias into a ``Zone.HDZONE`` member is the only change needed here when the
-shared zone type gains one.
+The protocol's fourth output is the HDZone, :attr:`~..const.Zone.HDZONE` (:data:`HDZONE`).
 """
 
 from __future__ import annotations
@@ -24,7 +21,7 @@ PORTS: Final = (DEFAULT_PORT, TELNET_PORT)
 UPNP_PORT: Final = 8080
 UPNP_DESCRIPTION_PATH: Final = "/AVTransport/desc.xml"
 
-HDZONE: Final = Zone.ZONE4
+HDZONE: Final = Zone.HDZONE
 
 # 0.5 dB steps, 161 = 0 dB, 185 = +12 dB, 1 = -80 dB, 0 = muted (-inf).
 MAIN_MAX_VOLUME: Final = 185
@@ -176,6 +173,9 @@ DISPLAY_QUERY: Final = "?FL"
 DISPLAY_REPLY: Final = "FL"  # "FL" + 2 flag digits + the text as hex pairs
 TUNER_QUERY: Final = "?FR"
 TUNER_REPLY: Final = "FR"  # "FRF08750" (FM 87.50 MHz), "FRA00531" (AM 531 kHz)
+TUNER_BAND_SET: Final = "TN"  # "00TN" FM, "01TN" AM: answered with FR
+DIRECT_ACCESS: Final = "TAC"  # direct frequency entry: answered with TAC
+DIGIT_SET: Final = "TP"  # "9TP": one digit of the frequency: answered with TP
 PRESET_QUERY: Final = "?PR"
 PRESET_REPLY: Final = "PR"  # "PRA01": class A..G, preset 01..09
 READY: Final = "R"  # the answer to a bare CR, and on port 8102 a periodic sign of life

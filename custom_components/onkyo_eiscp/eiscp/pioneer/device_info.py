@@ -10,8 +10,9 @@ NRI would have given, so that :mod:`..capabilities` works unchanged:
 - brand ``Pioneer``, the model, the MAC where the receiver reports one;
 - the zones it has, volmax 185 (main) and 81 (others) in whole steps (``volstep`` 1): the
   raw eISCP level is the raw Pioneer level (:mod:`.bridge`);
-- the inputs it names, as it names them, in every zone it has (a zone that cannot take
-  one answers ``E06``);
+- the inputs it names, as it names them, each in the zones that can select it (zones
+  2, 3 and the HDZone take only some: :func:`.codes.zone_inputs`), with the selector
+  ids of :func:`.bridge.selector_to_eiscp`;
 - bass and treble -6..+6 dB on the zones that have them;
 - the listening modes :mod:`.bridge` can translate;
 - no network services, presets, audio/video information or network firmware update.
@@ -28,9 +29,9 @@ from typing import Any, Final
 from ..const import Zone
 from ..errors import QueryTimeoutError
 from ..nri import ControlRange, DeviceInfo, ListeningModeButton, Selector, ZoneInfo
-from .bridge import LISTENING_MODE_TO_PIONEER
+from .bridge import LISTENING_MODE_TO_PIONEER, selector_to_eiscp
 from .client import Client
-from .codes import DEFAULT_INPUT_NAMES
+from .codes import DEFAULT_INPUT_NAMES, zone_inputs
 from .commands import query_input_name, query_power
 from .const import INPUT_NAME_REPLY, MAIN_MAX_VOLUME, TONE_MAX_DB, ZONE_CODES, ZONE_MAX_VOLUME
 from .errors import CommandError
@@ -41,8 +42,12 @@ BRAND: Final = "Pioneer"
 ASKED_INPUTS: Final[tuple[str, ...]] = tuple(
     input_id for input_id, name in DEFAULT_INPUT_NAMES.items() if "cyclic" not in name
 )
-_ZONE_NAMES: Final = {Zone.MAIN: "Main", Zone.ZONE2: "Zone2", Zone.ZONE3: "Zone3"}
-_HDZONE_NAME: Final = "HDZone"
+_ZONE_NAMES: Final = {
+    Zone.MAIN: "Main",
+    Zone.ZONE2: "Zone2",
+    Zone.ZONE3: "Zone3",
+    Zone.HDZONE: "HDZone",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,7 +111,6 @@ async def _answers(client: Client, query: str, zone: Zone) -> bool:
 
 def device_info(facts: PioneerFacts) -> DeviceInfo:
     """The NRI a receiver with ``facts`` would have sent (see the module docstring)."""
-    mask = sum(1 << (zone.number - 1) for zone in facts.zones)
     tone = ControlRange(min=-TONE_MAX_DB, max=TONE_MAX_DB, step=1)
     ranges = {
         (control, zone): tone
@@ -129,14 +133,20 @@ def device_info(facts: PioneerFacts) -> DeviceInfo:
             ZoneInfo(
                 zone=zone,
                 enabled=True,
-                name=_ZONE_NAMES.get(zone, _HDZONE_NAME),
+                name=_ZONE_NAMES[zone],
                 volmax=MAIN_MAX_VOLUME if zone is Zone.MAIN else ZONE_MAX_VOLUME,
                 volstep=1,
             )
             for zone in facts.zones
         ),
         selectors=tuple(
-            Selector(id=input_id, name=name, zones=mask, enabled=True, icon_id=None)
+            Selector(
+                id=selector_to_eiscp(input_id),
+                name=name,
+                zones=_zone_mask(facts, input_id),
+                enabled=True,
+                icon_id=None,
+            )
             for input_id, name in facts.inputs
         ),
         net_services=(),
@@ -148,4 +158,13 @@ def device_info(facts: PioneerFacts) -> DeviceInfo:
             for code in LISTENING_MODE_TO_PIONEER
         ),
         functions={"NetUpdate": "0"},
+    )
+
+
+def _zone_mask(facts: PioneerFacts, input_id: str) -> int:
+    """NRI's zone bits of the zones that can select ``input_id``."""
+    return sum(
+        1 << (zone.number - 1)
+        for zone in facts.zones
+        if (allowed := zone_inputs(facts.model, zone)) is None or input_id in allowed
     )

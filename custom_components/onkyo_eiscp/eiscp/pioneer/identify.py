@@ -31,6 +31,7 @@ MAX_DESCRIPTION_SIZE: Final = 64 * 1024
 _MAX_RESPONSE_SIZE: Final = MAX_DESCRIPTION_SIZE + 8 * 1024  # with headers and chunk sizes
 _ENTITY_DECLARATION: Final = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _STATUS: Final = re.compile(rb"HTTP/1\.[01] (\d{3})")
+_MAC: Final = re.compile(r"[:.-]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,6 +173,25 @@ class PioneerIdentity:
             return self.description.identifier
         return self.mac
 
+    def differs_from(self, identifier: str) -> bool:
+        """Whether this is not the receiver ``identifier`` names (False: cannot tell).
+
+        ``identifier`` is what identified a receiver once: a MAC (12 hex digits, any
+        case, separators or not) is compared with the MAC this one reports, anything
+        else with its UPnP description's UDN (or serial). A receiver that does not
+        give that one now (its description unreadable, no MAC answer) cannot be told
+        apart: it is not called different.
+        """
+        mac = _MAC.sub("", identifier)
+        if len(mac) == 12 and all(c in "0123456789abcdefABCDEF" for c in mac):
+            theirs = None if self.mac is None else _MAC.sub("", self.mac).upper()
+            ours = mac.upper()
+        else:
+            description = self.description
+            theirs = None if description is None else description.identifier
+            ours = identifier.lower()
+        return theirs is not None and theirs != ours
+
 
 async def interview(
     host: str,
@@ -188,31 +208,46 @@ async def interview(
     connection.
     """
     async with Client(host, port, query_timeout=timeout, connect_timeout=timeout) as client:
-        if await _ask(client, query_power(Zone.MAIN), "PWR") is None:
-            _LOGGER.debug("%s:%s does not answer ?P", host, port)
-            return None
-        model = await _ask(client, query_model(), MODEL_REPLY)
-        mac = await _ask(client, query_mac(), MAC_REPLY)
+        return await interview_connected(
+            client, timeout=timeout, upnp_port=upnp_port, upnp_path=upnp_path
+        )
+
+
+async def interview_connected(
+    client: Client,
+    *,
+    timeout: float = 2.0,
+    upnp_port: int = UPNP_PORT,
+    upnp_path: str = UPNP_DESCRIPTION_PATH,
+) -> PioneerIdentity | None:
+    """As :func:`interview`, over ``client``'s connection (a controller's, kept open)."""
+    if await _ask(client, query_power(Zone.MAIN), "PWR", timeout) is None:
+        _LOGGER.debug("%s:%s does not answer ?P", client.host, client.port)
+        return None
+    model = await _ask(client, query_model(), MODEL_REPLY, timeout)
+    mac = await _ask(client, query_mac(), MAC_REPLY, timeout)
     try:
         description: UpnpDescription | None = await fetch_description(
-            host, port=upnp_port, path=upnp_path, timeout=timeout
+            client.host, port=upnp_port, path=upnp_path, timeout=timeout
         )
     except DescriptionError as err:
-        _LOGGER.debug("No UPnP description from %s: %s", host, err)
+        _LOGGER.debug("No UPnP description from %s: %s", client.host, err)
         description = None
     return PioneerIdentity(
-        host=host,
-        port=port,
+        host=client.host,
+        port=client.port,
         model=model.model if isinstance(model, ModelName) else None,
         mac=mac.mac if isinstance(mac, MacAddress) else None,
         description=description,
     )
 
 
-async def _ask(client: Client, command: str, reply: str) -> Message | CommandError | None:
+async def _ask(
+    client: Client, command: str, reply: str, timeout: float
+) -> Message | CommandError | None:
     """The answer to ``command``: a message, the receiver's refusal, or None (silence)."""
     try:
-        return await client.request(command, reply)
+        return await client.request(command, reply, timeout=timeout)
     except CommandError as err:
         return err
     except QueryTimeoutError, ConnectionClosedError:
