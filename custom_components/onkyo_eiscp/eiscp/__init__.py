@@ -4,7 +4,8 @@ Framing (:mod:`.frame`), typed messages (:mod:`.messages`) with their parser
 (:mod:`.parser`) and command builders (:mod:`.commands`), receiver information
 (:mod:`.nri`) and what it says a device has (:mod:`.capabilities`), volume scales
 (:mod:`.volume`), streamed album art (:mod:`.art`), the connection (:mod:`.client`) and
-discovery (:mod:`.discovery`). The legacy Pioneer line protocol is :mod:`.pioneer`.
+discovery (:mod:`.discovery`). The legacy Pioneer line protocol is :mod:`.pioneer`; both
+drivers satisfy :class:`.interface.ReceiverClient`, the interface a controller is typed with.
 
 Published on its own as the ``aioeiscp`` distribution (see README.md beside this file);
 the Home Assistant integration ships the same source as its ``eiscp`` subpackage.
@@ -23,6 +24,7 @@ from .errors import (
     QueryTimeoutError,
 )
 from .frame import FrameDecoder, encode
+from .interface import ReceiverClient
 from .messages import Message
 from .nri import DeviceInfo, parse_nri
 from .parser import parse
@@ -46,6 +48,7 @@ __all__ = [
     "MessageTooLargeError",
     "NRIError",
     "QueryTimeoutError",
+    "ReceiverClient",
     "VolumeScale",
     "Zone",
     "ZoneCapabilities",
