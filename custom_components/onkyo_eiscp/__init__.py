@@ -9,15 +9,20 @@ import logging
 from typing import Any, NoReturn
 
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
 from .const import (
     CONF_PIONEER_FACTS,
     CONF_PROTOCOL,
+    CONF_SOURCES,
     DOMAIN,
     KEEPALIVE_IDLE,
     KEEPALIVE_TIMEOUT,
@@ -32,7 +37,7 @@ from .eiscp.client import Client
 from .eiscp.errors import ConnectionClosedError
 from .eiscp.nri import DeviceInfo
 from .eiscp.pioneer import Client as PioneerClient
-from .eiscp.pioneer.bridge import BridgeClient
+from .eiscp.pioneer.bridge import BridgeClient, selector_to_eiscp
 from .eiscp.pioneer.device_info import PioneerFacts, device_info, read_facts
 from .identify import (
     IdentifyError,
@@ -226,6 +231,36 @@ async def _async_verify_pioneer(
     data = {key: value for key, value in entry.data.items() if key != CONF_PIONEER_FACTS}
     hass.config_entries.async_update_entry(entry, data=data)
     hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bool:
+    """Bring an entry from an earlier version up to date.
+
+    1.1 -> 1.2: a legacy Pioneer receiver's inputs were offered under Pioneer's own ids,
+    and its HDZone was zone 4. Its chosen inputs take the eISCP selector ids the bridge
+    now gives them (the tuner ``02`` is ``26``, ...), and the HDZone's entities keep their
+    history under their new unique IDs (``_zone4`` -> ``_hdzone``).
+    """
+    if entry.version > 1:
+        return False  # from a newer release: nothing here can read it
+    if entry.minor_version < 2 and entry.data.get(CONF_PROTOCOL) == PROTOCOL_PIONEER:
+        options = dict(entry.options)
+        if isinstance(chosen := options.get(CONF_SOURCES), list):
+            options[CONF_SOURCES] = [selector_to_eiscp(str(i)) for i in chosen]
+        if entry.unique_id:
+            old, new = f"{entry.unique_id}_zone4", f"{entry.unique_id}_hdzone"
+
+            @callback
+            def hdzone(entity: er.RegistryEntry) -> dict[str, Any] | None:
+                if not entity.unique_id.startswith(old):
+                    return None
+                return {"new_unique_id": new + entity.unique_id.removeprefix(old)}
+
+            await er.async_migrate_entries(hass, entry.entry_id, hdzone)
+        hass.config_entries.async_update_entry(entry, options=options)
+    if entry.minor_version < 2:
+        hass.config_entries.async_update_entry(entry, minor_version=2)
+    return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bool:

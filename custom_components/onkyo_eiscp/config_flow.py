@@ -171,7 +171,9 @@ class OnkyoConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an Onkyo, Pioneer or Integra device."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    # 2: legacy Pioneer entries keep eISCP selector ids and an HDZone of its own
+    # (``__init__.async_migrate_entry``).
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with nothing found."""

@@ -10,6 +10,7 @@ from unittest.mock import patch
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.onkyo_eiscp import async_migrate_entry
 from custom_components.onkyo_eiscp.const import (
     CONF_PIONEER_FACTS,
     CONF_PROTOCOL,
@@ -661,3 +662,54 @@ async def test_a_receiver_that_cannot_tell_is_not_called_different(
         await hass.async_block_till_done()
     assert config_entry.state is ConfigEntryState.LOADED
     assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_an_entry_from_1_1_keeps_its_inputs_and_hdzone_history(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """1.1 entries chose inputs by Pioneer id and had the HDZone as zone 4: both carried over."""
+    profile = dataclasses.replace(VSX_1021, zones=(MAIN, ZONE2, ZONE3, HDZONE))
+    async with VirtualPioneer(profile) as vr:
+        vr.press("PO")
+        vr.press("02FN")  # the tuner
+        config_entry = pioneer_entry(vr, facts=None)
+        config_entry.add_to_hass(hass)
+        hass.config_entries.async_update_entry(
+            config_entry, minor_version=1, options={CONF_SOURCES: ["02", "25", "19"]}
+        )
+        old = entity_registry.async_get_or_create(
+            MP_DOMAIN, DOMAIN, f"{UDN}_zone4", config_entry=config_entry
+        )
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+        assert config_entry.minor_version == 2
+        # Pioneer's tuner 02 and BD 25 are eISCP's TUNER 26 and F5; HDMI 1 (19) is 19.
+        assert config_entry.options[CONF_SOURCES] == ["26", "F5", "19"]
+        moved = entity_registry.async_get(old.entity_id)
+        assert moved is not None
+        assert moved.unique_id == f"{UDN}_hdzone"
+        state = await state_until(
+            hass, MAIN_PLAYER, lambda s: s.attributes.get(ATTR_INPUT_SOURCE) is not None
+        )
+        assert len(state.attributes[ATTR_INPUT_SOURCE_LIST]) == 3
+        assert state.attributes[ATTR_INPUT_SOURCE] == dict(VSX_1021.inputs)["02"][0]
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_an_eiscp_entry_from_1_1_is_unchanged_and_a_newer_one_is_refused(
+    hass: HomeAssistant,
+) -> None:
+    """Only Pioneer entries change at 1.2; an entry from a newer release is not set up."""
+    eiscp = MockConfigEntry(
+        domain=DOMAIN,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: 60128},
+        options={CONF_SOURCES: ["02", "25"]},
+        unique_id="0009B0123456",
+        minor_version=1,
+    )
+    eiscp.add_to_hass(hass)
+    assert await async_migrate_entry(hass, eiscp)
+    assert (eiscp.minor_version, eiscp.options[CONF_SOURCES]) == (2, ["02", "25"])
+    newer = MockConfigEntry(domain=DOMAIN, data=dict(eiscp.data), version=2)
+    newer.add_to_hass(hass)
+    assert not await async_migrate_entry(hass, newer)
