@@ -152,7 +152,9 @@ def _whole_frames(data: bytes, messages: list[str]) -> int:
         end = start + HEADER_SIZE + data_size
         if header_size != HEADER_SIZE or data_size > MAX_DATA_SIZE or end > size:
             break
-        if text := _text(data[start + HEADER_SIZE : end]):
+        # _text(), inline: this runs for every message a device pushes.
+        packet = data[start + HEADER_SIZE : end].rstrip(_TERMINATORS)
+        if text := packet.decode("utf-8", errors="replace").strip("\x00"):
             messages.append(text)
         start = end
     return start
