@@ -113,6 +113,8 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         else:
             self._attr_translation_key = zone.value
         self._scale = coordinator.zone_capabilities(zone).volume
+        # None without volume control. Options are set before setup (a change reloads).
+        self._volume_limit = coordinator.volume_limit if self._scale.has_volume else None
         self._attr_device_class = (
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
         )
@@ -193,10 +195,10 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             else:
                 self._attr_state = MediaPlayerState.ON
         if changed is None or self._volume_topic in changed:
-            if zone.volume is None or not self._scale.has_volume:
+            if zone.volume is None or self._volume_limit is None:
                 self._attr_volume_level = None
             else:
-                level = self._scale.to_level(zone.volume) / self.coordinator.volume_limit
+                level = self._scale.to_level(zone.volume) / self._volume_limit
                 self._attr_volume_level = min(1.0, level)
         if changed is None or self._muted_topic in changed:
             self._attr_is_volume_muted = zone.muted
