@@ -277,7 +277,7 @@ class OnkyoCoordinator:
         """Apply one message (the hot path: most messages only change the state)."""
         if isinstance(message, msg.Power):
             self._on_power(message)
-        if changed := self.state.apply(message, dt_util.utcnow()):
+        if changed := self.state.apply(message, dt_util.utcnow):
             self._pending.update(changed)
             if isinstance(message, msg.Power):
                 self._consider_release()

@@ -112,6 +112,8 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         else:
             self._attr_translation_key = zone.value
         self._scale = coordinator.zone_capabilities(zone).volume
+        # None without volume control. Options are set before setup (a change reloads).
+        self._volume_limit = coordinator.volume_limit if self._scale.has_volume else None
         self._attr_device_class = (
             MediaPlayerDeviceClass.RECEIVER if self._scale.has_volume else None
         )
@@ -136,6 +138,14 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
         features |= media_browser.features(coordinator, zone)
         self._static_features = features
         self._source_topic = ZoneTopic(zone, ZoneField.SOURCE)
+        self._volume_topic = ZoneTopic(zone, ZoneField.VOLUME)
+        self._muted_topic = ZoneTopic(zone, ZoneField.MUTED)
+        # What the player's state (off, on, playing...) depends on.
+        self._state_topics: set[Topic] = {
+            ZoneTopic(zone, ZoneField.POWER),
+            self._source_topic,
+            DeviceField.NET,
+        }
         self._plays_net = False
         self._update_attributes(None)
 
@@ -167,25 +177,38 @@ class OnkyoMediaPlayer(OnkyoEntity, MediaPlayerEntity):
             self._update_zone_mode(state.settings.get("LMZ"))
         if changed is None or not self._tuner_topics.isdisjoint(changed):
             self._attr_media_channel = browse.station(coordinator, self.zone)
-        zone = state.zones[self.zone]
-        if zone.power is None:
-            self._attr_state = None
-        elif not zone.power:
-            self._attr_state = MediaPlayerState.OFF
-        elif self._plays_net and net.play is not None:
-            self._attr_state = _PLAY_STATES.get(net.play, MediaPlayerState.IDLE)
-        else:
-            self._attr_state = MediaPlayerState.ON
-        if zone.volume is None or not self._scale.has_volume:
-            self._attr_volume_level = None
-        else:
-            level = self._scale.to_level(zone.volume) / coordinator.volume_limit
-            self._attr_volume_level = min(1.0, level)
-        self._attr_is_volume_muted = zone.muted
-        code = zone.source
-        self._attr_source = (
-            None if code is None else self._sources.get(code) or coordinator.source_name(code)
-        )
+        self._update_zone(changed, net)
+
+    def _update_zone(self, changed: AbstractSet[Topic] | None, net: NetState) -> None:
+        """Each of the zone's fields only when its topic changed (None: all of them).
+
+        A knob turn only moves the volume: the hot path, dozens of pushes a second.
+        """
+        zone = self.coordinator.state.zones[self.zone]
+        if changed is None or not self._state_topics.isdisjoint(changed):
+            if zone.power is None:
+                self._attr_state = None
+            elif not zone.power:
+                self._attr_state = MediaPlayerState.OFF
+            elif self._plays_net and net.play is not None:
+                self._attr_state = _PLAY_STATES.get(net.play, MediaPlayerState.IDLE)
+            else:
+                self._attr_state = MediaPlayerState.ON
+        if changed is None or self._volume_topic in changed:
+            if zone.volume is None or self._volume_limit is None:
+                self._attr_volume_level = None
+            else:
+                level = self._scale.to_level(zone.volume) / self._volume_limit
+                self._attr_volume_level = min(1.0, level)
+        if changed is None or self._muted_topic in changed:
+            self._attr_is_volume_muted = zone.muted
+        if changed is None or self._source_topic in changed:
+            code = zone.source
+            self._attr_source = (
+                None
+                if code is None
+                else self._sources.get(code) or self.coordinator.source_name(code)
+            )
 
     def _update_sound_mode(self, mode: str | None) -> None:
         coordinator = self.coordinator

@@ -12,6 +12,7 @@ what it shows, so a volume change does not re-render the zone's tone controls.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -53,6 +54,7 @@ from .eiscp.messages import (
     UpdateState,
     VideoInfo,
     Volume,
+    ZoneMessage,
 )
 
 
@@ -106,12 +108,25 @@ def field_topic(zone: Zone, field: ZoneField | DeviceField) -> Topic:
 
 
 _NET_CHANGED: tuple[Topic, ...] = (DeviceField.NET,)
+# Each zone field's topic, made once: a push returns it, not a new tuple.
+_ZONE_CHANGED: dict[Zone, dict[str, tuple[Topic, ...]]] = {
+    zone: {field.value: (ZoneTopic(zone, field),) for field in ZoneField} for zone in ZONES
+}
 
 
 # How far (seconds) a reported position may drift from the one predicted from the last
 # anchor before it counts as a change. Devices tick NTM every second: without this,
 # every media player would write its state every second for nothing.
 POSITION_TOLERANCE = 1.5
+
+
+# The zone messages that set one field: which field, from which attribute of theirs.
+_ZONE_VALUE: dict[type[Message], tuple[str, str]] = {
+    Power: (ZoneField.POWER.value, "on"),
+    Volume: (ZoneField.VOLUME.value, "level"),
+    Mute: (ZoneField.MUTED.value, "muted"),
+    Source: (ZoneField.SOURCE.value, "selector"),
+}
 
 
 @dataclass(slots=True)
@@ -178,11 +193,24 @@ class DeviceState:
     settings: dict[str, str] = field(default_factory=dict)
     art_stream: ArtAssembler = field(default_factory=ArtAssembler, repr=False, compare=False)
 
-    def apply(self, message: Message, now: datetime) -> tuple[Topic, ...]:
-        """Apply one message; return the topics whose state changed."""
+    def apply(self, message: Message, now: datetime | Callable[[], datetime]) -> tuple[Topic, ...]:
+        """Apply one message; return the topics whose state changed.
+
+        ``now`` is the time, or a clock read only by the messages that need it (those of
+        the network player): the volume pushes of a knob turn do not read it.
+        """
+        if isinstance(message, ZoneMessage) and (names := _ZONE_VALUE.get(type(message))):
+            # The hot path (volume knob, power, mute, input): one field of one zone.
+            field, value_name = names
+            zone = self.zones[message.zone]
+            new = getattr(message, value_name)
+            if getattr(zone, field) == new:
+                return ()
+            setattr(zone, field, new)
+            return _ZONE_CHANGED[message.zone][field]
         match message:
-            case Power() | Volume() | Mute() | Source() | Tone():
-                return self._apply_zone(message)
+            case Tone():
+                return self._apply_tone(message)
             case (
                 PlayStatus()
                 | Title()
@@ -195,6 +223,8 @@ class DeviceState:
                 | ListTitle()
                 | MenuStatus()
             ):
+                if not isinstance(now, datetime):
+                    now = now()
                 return _NET_CHANGED if self._apply_net(message, now) else ()
             case Setting(code=code, value=value):
                 if self.settings.get(code) == value:
@@ -207,32 +237,17 @@ class DeviceState:
                 changed = self._apply_device(message)
                 return () if changed is None else (changed,)
 
-    def _apply_zone(self, message: Power | Volume | Mute | Source | Tone) -> tuple[Topic, ...]:
+    def _apply_tone(self, message: Tone) -> tuple[Topic, ...]:
+        """A reply may carry only one of bass and treble: the other stays as it was."""
         zone = self.zones[message.zone]
-        match message:
-            case Power(on=on):
-                changed, zone.power = zone.power != on, on
-                field = ZoneField.POWER
-            case Volume(level=level):
-                changed, zone.volume = zone.volume != level, level
-                field = ZoneField.VOLUME
-            case Mute(muted=muted):
-                changed, zone.muted = zone.muted != muted, muted
-                field = ZoneField.MUTED
-            case Source(selector=selector):
-                changed, zone.source = zone.source != selector, selector
-                field = ZoneField.SOURCE
-            case Tone(bass=bass, treble=treble):
-                # A reply may carry only one of the two: the other stays as it was.
-                fields: list[Topic] = []
-                if bass is not None and bass != zone.bass:
-                    zone.bass = bass
-                    fields.append(ZoneTopic(message.zone, ZoneField.BASS))
-                if treble is not None and treble != zone.treble:
-                    zone.treble = treble
-                    fields.append(ZoneTopic(message.zone, ZoneField.TREBLE))
-                return tuple(fields)
-        return (ZoneTopic(message.zone, field),) if changed else ()
+        fields: list[Topic] = []
+        if message.bass is not None and message.bass != zone.bass:
+            zone.bass = message.bass
+            fields.append(ZoneTopic(message.zone, ZoneField.BASS))
+        if message.treble is not None and message.treble != zone.treble:
+            zone.treble = message.treble
+            fields.append(ZoneTopic(message.zone, ZoneField.TREBLE))
+        return tuple(fields)
 
     def _apply_tuner(self, message: Preset | Tuner) -> tuple[Topic, ...]:
         zone = self.zones[message.zone]

@@ -152,15 +152,15 @@ class Client(Connection[ConnectionStats, _Send]):
         if not texts:
             return
         self._alive()
+        waiters = self._waiters
         for text in texts:
-            self._dispatch(parser.parse(text))
+            message = parser.parse(text)
+            if waiters:  # the queries waiting for this reply first, then the listeners
+                for waiter in waiters.pop(message.code, ()):
+                    if not waiter.done():
+                        waiter.set_result(message)
+            self._dispatch(message)
         self._end_batch()
-
-    def _dispatch(self, message: Message) -> None:
-        for waiter in self._waiters.pop(message.code, ()):
-            if not waiter.done():
-                waiter.set_result(message)
-        super()._dispatch(message)
 
     async def _deliver(self, pending: _Send) -> None:
         frame, done = pending

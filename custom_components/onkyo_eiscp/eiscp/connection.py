@@ -100,15 +100,26 @@ def backoff_delay(attempt: int, cap: float, rng: Callable[[], float] = random.ra
 class _Socket(asyncio.Protocol):
     """One TCP connection: bytes in go straight to the client; write flow control."""
 
-    __slots__ = ("_aborted", "_lost_reason", "_on_data", "_paused", "_resumed", "lost", "transport")
+    __slots__ = (
+        "_aborted",
+        "_lost_reason",
+        "_on_data",
+        "_paused",
+        "_resumed",
+        "_stats",
+        "lost",
+        "transport",
+    )
 
     def __init__(
         self,
         on_data: Callable[[bytes], None],
         lost_reason: Callable[[str], None],
         lost: asyncio.Future[None],
+        stats: ConnectionStats,
     ) -> None:
         self._on_data = on_data
+        self._stats = stats
         self._lost_reason = lost_reason
         self.lost = lost  # done when the connection is gone, whoever ended it
         self.transport: asyncio.Transport | None = None
@@ -123,6 +134,7 @@ class _Socket(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         # Listeners' errors are caught where they are called; anything else raised here
         # makes asyncio log it and close the transport (connection_lost with the error).
+        self._stats.bytes_in += len(data)
         self._on_data(data)
 
     def eof_received(self) -> bool:
@@ -414,10 +426,6 @@ class Connection[S: ConnectionStats, P](ABC):
 
     # --- the connection --------------------------------------------------------------
 
-    def _data(self, data: bytes) -> None:
-        self.stats.bytes_in += len(data)
-        self._received(data)
-
     def _socket_lost(self, reason: str) -> None:
         self.stats.last_error = reason
 
@@ -429,7 +437,9 @@ class Connection[S: ConnectionStats, P](ABC):
         try:
             async with asyncio.timeout(self._connect_timeout):
                 _, socket = await loop.create_connection(
-                    lambda: _Socket(self._data, self._socket_lost, lost), self._host, self._port
+                    lambda: _Socket(self._received, self._socket_lost, lost, self.stats),
+                    self._host,
+                    self._port,
                 )
         except (OSError, TimeoutError) as err:
             reason = str(err) or type(err).__name__

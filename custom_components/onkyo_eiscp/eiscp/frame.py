@@ -82,9 +82,15 @@ class FrameDecoder:
         :attr:`dropped` then lists the codes of the frames this call dropped.
         """
         self.dropped = ()
-        buffer = self._buffer
-        buffer += data
         messages: list[str] = []
+        buffer = self._buffer
+        if not buffer:
+            # The usual read: whole frames with the usual header, decoded from it as is.
+            start = _whole_frames(data, messages)
+            if start == len(data):
+                return messages
+            data = data[start:]
+        buffer += data
         start = 0
         while True:
             magic = buffer.find(MAGIC, start)
@@ -132,6 +138,26 @@ class FrameDecoder:
         if count > 0:
             self.garbage_bytes += count
             _LOGGER.debug("Skipped %d bytes that are not eISCP", count)
+
+
+def _whole_frames(data: bytes, messages: list[str]) -> int:
+    """Decode the whole frames with a 16-byte header at the start of ``data``.
+
+    Appends their texts to ``messages``; returns where the first byte that is not part
+    of such a frame starts (``len(data)`` when there is none).
+    """
+    start, size = 0, len(data)
+    while size - start >= HEADER_SIZE and data.startswith(MAGIC, start):
+        _, header_size, data_size, _ = _HEADER.unpack_from(data, start)
+        end = start + HEADER_SIZE + data_size
+        if header_size != HEADER_SIZE or data_size > MAX_DATA_SIZE or end > size:
+            break
+        # _text(), inline: this runs for every message a device pushes.
+        packet = data[start + HEADER_SIZE : end].rstrip(_TERMINATORS)
+        if text := packet.decode("utf-8", errors="replace").strip("\x00"):
+            messages.append(text)
+        start = end
+    return start
 
 
 def _code_after(buffer: bytearray, position: int) -> str | None:

@@ -73,8 +73,19 @@ MAX_LIST_XML_SIZE: Final = 256 * 1024
 _Parser = Callable[[str, str], Message | None]
 
 
+# Zone messages already parsed, by their text as a device frames it (``"!1MVL2A"``): a
+# volume knob sends dozens, and a text always parses to the same immutable message.
+# Bounded: only the two-character parameters of the codes of _REMEMBERED are kept
+# (under 4,000 texts).
+_PARSED: Final[dict[str, Message]] = {}
+_REMEMBERED_SIZE: Final = len("!1MVL2A")
+
+
 def parse(text: str) -> Message:
     """Parse one ISCP message (``"!1PWR01"`` or ``"PWR01"``); never raises."""
+    if (known := _PARSED.get(text)) is not None:
+        return known
+    framed = text
     text = text.strip().rstrip("\x1a\x19")
     if text.startswith("!") and len(text) >= 2:
         text = text[2:]
@@ -89,6 +100,12 @@ def parse(text: str) -> Message:
             _LOGGER.debug("Cannot parse %s%s: %s", code, params[:80], err)
             message = None
         if message is not None:
+            if (
+                parser in _REMEMBERED
+                and len(framed) == _REMEMBERED_SIZE
+                and framed.startswith("!1")
+            ):
+                _PARSED[framed] = message
             return message
     return RawMessage(code=code, raw=params)
 
@@ -510,6 +527,9 @@ def _popup(code: str, params: str) -> Message:
         title = match.group(1) if match else ""
     return Popup(code=code, raw=params, title=title)
 
+
+# The parsers whose messages parse() remembers: zone state, two-character parameters.
+_REMEMBERED: Final[frozenset[_Parser]] = frozenset({_power, _volume, _mute, _source})
 
 _PARSERS: Final[dict[str, _Parser]] = {
     **dict.fromkeys(POWER.values(), _power),
