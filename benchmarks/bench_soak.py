@@ -25,6 +25,7 @@ from pathlib import Path
 import time
 import tracemalloc
 
+from custom_components.onkyo_eiscp import speaker
 from custom_components.onkyo_eiscp.eiscp.client import Client
 from homeassistant.core import HomeAssistant
 from virtual_receiver import VirtualReceiver
@@ -186,17 +187,20 @@ async def _ha_soak(hass: HomeAssistant) -> None:
             found["bus"] = sum(hass.bus.async_listeners().values())
             return found
 
+        # Each reconnect may start a search for the device's renderer (one at a time, over
+        # in SEARCH_TIMEOUT when nothing answers): count tasks once it is over, both times.
+        settled = max(1.5, speaker.SEARCH_TIMEOUT + 0.5)
         for _ in range(WARM_UP):
             await reconnects.cycle(receiver)
             await asyncio.sleep(0)
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(settled)
         before = _counts(listeners(), None)
         started = time.perf_counter()
         for _ in range(CYCLES):
             await reconnects.cycle(receiver)
             await asyncio.sleep(0)  # the coordinator's reconnect queries start
         seconds = time.perf_counter() - started
-        await asyncio.sleep(1.5)  # the last reconnect's queries
+        await asyncio.sleep(settled)  # the last reconnect's queries and renderer search
         after = _counts(listeners(), None)
         reconnects.stop()
         assert await hass.config_entries.async_unload(entry.entry_id)
