@@ -49,6 +49,7 @@ from .identify import (
     interview_pioneer,
 )
 from .services import async_setup_services
+from .speaker import async_forget_renderer
 from .takeover import async_setup as async_setup_takeover
 
 _LOGGER = logging.getLogger(__name__)
@@ -276,10 +277,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OnkyoConfigEntry) -> None:
-    """Forget the device's saved NRI and the settings it was found to have."""
+    """Forget the device's saved NRI, the settings it was found to have, its renderer."""
     if entry.unique_id:
         await async_remove_saved_nri(hass, entry.unique_id)
     await settings_store(hass, entry.entry_id).async_remove()
+    await async_forget_renderer(hass, entry.entry_id)
 
 
 # --- the device behind the address -----------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
@@ -25,12 +26,13 @@ from homeassistant.components import media_source, ssdp
 from homeassistant.components.media_player.browse_media import BrowseMedia
 from homeassistant.components.media_player.const import MediaClass, MediaPlayerEntityFeature
 from homeassistant.components.ssdp.scanner import SsdpChange
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 
 from . import renderer as upnp
@@ -83,8 +85,22 @@ ISSUE_LOST: Final = "renderer_lost"  # the renderer found earlier is not found a
 ISSUE_FOREIGN: Final = "renderer_foreign"  # the host pointed at another host's description
 ISSUE_NONE: Final = "no_renderer"  # URLs asked, and no renderer answers on the host
 
-# The renderer each entry found in this run (a reload keeps it: "found earlier").
+# The renderer each entry found ("found earlier": a reload keeps it), loaded from the
+# entry's renderer store after a restart, so that a renderer gone since is named as lost.
 _FOUND: HassKey[dict[str, RendererInfo]] = HassKey(f"{DOMAIN}_renderers")
+_RENDERER_STORE_VERSION: Final = 1
+
+
+def renderer_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, str]]:
+    """Where the renderer an entry found is kept across restarts (removed with the entry)."""
+    return Store(hass, _RENDERER_STORE_VERSION, f"{DOMAIN}.renderer.{entry_id}")
+
+
+async def async_forget_renderer(hass: HomeAssistant, entry_id: str) -> None:
+    """The entry is removed: forget the renderer it found."""
+    hass.data.get(_FOUND, {}).pop(entry_id, None)
+    await renderer_store(hass, entry_id).async_remove()
+
 
 SPEAKER_FEATURES: Final = (
     MediaPlayerEntityFeature.PLAY_MEDIA
@@ -285,7 +301,22 @@ class Speaker:
                 return
             if self._hint is None:
                 break
+        await self._async_load_known()
         self._not_found(self._locator.ignored)
+
+    async def _async_load_known(self) -> None:
+        """After a restart: the renderer found before it, from the entry's store."""
+        found = self.coordinator.hass.data.setdefault(_FOUND, {})
+        if self._entry_id in found:
+            return
+        data = await renderer_store(self.coordinator.hass, self._entry_id).async_load()
+        try:
+            info = RendererInfo(**data) if isinstance(data, dict) else None
+        except TypeError:
+            _LOGGER.warning("Ignoring a malformed saved renderer of %s: %s", self.host, data)
+            return
+        if info is not None:
+            found.setdefault(self._entry_id, info)
 
     async def _async_locate(self, hint: str | None) -> tuple[Renderer | None, str | None]:
         locator = self._locator
@@ -310,7 +341,12 @@ class Speaker:
         self.announcer = Announcer(
             CoordinatorZoneControl(self.coordinator, Zone.MAIN), renderer, limit=self.time_limit
         )
-        self.coordinator.hass.data.setdefault(_FOUND, {})[self._entry_id] = renderer.info
+        found = self.coordinator.hass.data.setdefault(_FOUND, {})
+        if found.get(self._entry_id) != (info := renderer.info):
+            found[self._entry_id] = info
+            renderer_store(self.coordinator.hass, self._entry_id).async_delay_save(
+                lambda: dataclasses.asdict(info), 0
+            )
         for key in (ISSUE_LOST, ISSUE_FOREIGN, ISSUE_NONE):
             self._clear_issue(key)
         self._notify()

@@ -1003,3 +1003,74 @@ async def test_no_renderer_is_a_repair_once_urls_are_asked(
         "title": init_integration.title,
         "host": init_integration.data[CONF_HOST],
     }
+
+
+async def test_renderer_found_before_a_restart_and_not_after(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    receiver: VirtualReceiver,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A renderer found in an earlier run and gone since is named as lost, not as none."""
+    known = {
+        "location": "http://127.0.0.1:8888/description.xml",
+        "name": "Living room",
+        "manufacturer": "ONKYO",
+        "model": receiver.model,
+        "udn": "uuid:0009b0c0-ffee",
+    }
+    hass_storage[f"{DOMAIN}.renderer.{config_entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.renderer.{config_entry.entry_id}",
+        "data": known,
+    }
+    assert receiver.upnp is not None
+    await receiver.upnp.stop()
+    speaker = await set_up(hass, config_entry)
+    assert speaker.renderer is None
+    lost = issue(hass, "renderer_lost", config_entry)
+    assert lost is not None
+    placeholders = lost.translation_placeholders or {}
+    assert (placeholders["name"], placeholders["location"]) == (known["name"], known["location"])
+    await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_found_renderer_is_saved_and_forgotten_with_the_entry(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    config_entry: MockConfigEntry,
+    receiver: VirtualReceiver,
+) -> None:
+    """The renderer found is saved for the next run; removing the entry removes it."""
+    speaker = await set_up(hass, config_entry)
+    assert speaker.renderer is not None
+    key = f"{DOMAIN}.renderer.{config_entry.entry_id}"
+    await until(lambda: key in hass_storage)
+    saved = hass_storage[key]["data"]
+    assert saved["model"] == receiver.model
+    assert saved["location"].startswith(f"http://{receiver.host}:")
+    assert await hass.config_entries.async_remove(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+async def test_malformed_saved_renderer_is_ignored_with_a_warning(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    receiver: VirtualReceiver,
+    config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A saved renderer that does not read is not a loss: nothing raised, a warning."""
+    hass_storage[f"{DOMAIN}.renderer.{config_entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.renderer.{config_entry.entry_id}",
+        "data": {"location": "http://127.0.0.1:8888/description.xml"},
+    }
+    assert receiver.upnp is not None
+    await receiver.upnp.stop()
+    speaker = await set_up(hass, config_entry)
+    assert speaker.renderer is None
+    assert renderer_issues(hass) == []
+    assert "malformed saved renderer" in caplog.text
+    await hass.config_entries.async_unload(config_entry.entry_id)
