@@ -108,9 +108,10 @@ def field_topic(zone: Zone, field: ZoneField | DeviceField) -> Topic:
 
 
 _NET_CHANGED: tuple[Topic, ...] = (DeviceField.NET,)
-# Each zone field's topic, made once: a push returns it, not a new tuple.
+# Each zone field's topic, made once: a push returns it, not a new tuple. Every zone,
+# the legacy Pioneer HDZone included.
 _ZONE_CHANGED: dict[Zone, dict[str, tuple[Topic, ...]]] = {
-    zone: {field.value: (ZoneTopic(zone, field),) for field in ZoneField} for zone in ZONES
+    zone: {field.value: (ZoneTopic(zone, field),) for field in ZoneField} for zone in Zone
 }
 
 

@@ -17,6 +17,7 @@ from custom_components.onkyo_eiscp import speaker as speaker_module
 from custom_components.onkyo_eiscp.const import DOMAIN
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
+from tests.conftest import ESCAPED, LISTENER_RAISED, watch_escaped_exceptions
 from virtual_receiver import VirtualReceiver
 
 DEFAULT_PROFILE = "TX-NR686"
@@ -25,6 +26,14 @@ DEFAULT_PROFILE = "TX-NR686"
 @pytest.fixture(autouse=True)
 def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/onkyo_eiscp."""
+
+
+@pytest.fixture(autouse=True)
+def _nothing_escapes() -> Generator[None]:
+    """Every Home Assistant test fails if an exception escaped, a listener's included."""
+    with watch_escaped_exceptions(ESCAPED + LISTENER_RAISED) as escaped:
+        yield
+    assert not escaped.messages, escaped.messages
 
 
 @pytest.fixture(autouse=True)

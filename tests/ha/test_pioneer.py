@@ -417,6 +417,12 @@ async def test_hdzone_is_a_fourth_player(
         await _call(hass, SERVICE_VOLUME_SET, hd_player, **{ATTR_MEDIA_VOLUME_LEVEL: 1.0})
         assert (vr.device.zones[HDZONE].power, vr.device.zones[HDZONE].volume) == (True, 81)
         assert "81HZV" in vr.received
+        # The player follows what the receiver reports for its HDZone.
+        await state_until(
+            hass,
+            hd_player,
+            lambda s: s.state == STATE_ON and s.attributes.get(ATTR_MEDIA_VOLUME_LEVEL) == 1.0,
+        )
         with pytest.raises(ServiceValidationError) as caught:  # the HDZone has no tuner
             await _call(
                 hass,
